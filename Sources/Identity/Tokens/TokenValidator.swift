@@ -1,0 +1,72 @@
+import JWTKit
+import OpenMTPModels
+public import Store
+
+/// Who called the API, as proven by a valid access token.
+public struct CallerIdentity: Sendable, Equatable {
+    public let tenantId: String
+    /// The client application.
+    public let appId: String
+    /// The service principal (application tokens) or the user (delegated tokens).
+    public let objectId: String
+    public let displayName: String?
+    /// Application permissions (`roles`).
+    public let roles: Set<String>
+    /// Delegated permissions (`scp`).
+    public let scopes: Set<String>
+
+    public var isApplication: Bool { scopes.isEmpty }
+
+    /// Whether the token holds any of `permissions`, as a role or a scope.
+    public func holdsAny(of permissions: [String]) -> Bool {
+        permissions.contains { roles.contains($0) || scopes.contains($0) }
+    }
+}
+
+/// Why a bearer token was refused; the API answers every case with 401 and logs the reason.
+public struct TokenRejection: Error, Sendable, Equatable, CustomStringConvertible {
+    public let reason: String
+    public var description: String { reason }
+}
+
+/// Verifies bearer tokens for the Threat Protection API: signature (key chosen by `kid`), `ver`, issuer for the
+/// token's own tenant, audience, lifetime (with clock skew), and that the tenant exists here.
+public struct TokenValidator: Sendable {
+    let keys: SigningKeyRing
+    let directory: any DirectoryStore
+    let clock: IdentityClock
+    /// Seconds of clock difference tolerated on `nbf` and `exp`.
+    let allowedSkew: Int64 = 300
+
+    public init(keys: SigningKeyRing, directory: any DirectoryStore, clock: IdentityClock = .system) {
+        self.keys = keys
+        self.directory = directory
+        self.clock = clock
+    }
+
+    public func validate(_ token: String) async throws(TokenRejection) -> CallerIdentity {
+        let claims: AccessTokenClaims
+        do {
+            claims = try await keys.collection.verify(token, as: AccessTokenClaims.self)
+        } catch {
+            throw TokenRejection(reason: "signature or format: \(error)")
+        }
+        guard claims.ver == "1.0" else { throw TokenRejection(reason: "unsupported token version \(claims.ver)") }
+        guard claims.iss == TokenSettings.v1Issuer(tenantId: claims.tid) else { throw TokenRejection(reason: "issuer \(claims.iss)") }
+        guard ThreatProtectionResource.identifier(matching: claims.aud) != nil else { throw TokenRejection(reason: "audience \(claims.aud)") }
+        let now = clock.now().unixSeconds
+        guard claims.nbf - allowedSkew <= now else { throw TokenRejection(reason: "not yet valid") }
+        guard now < claims.exp + allowedSkew else { throw TokenRejection(reason: "expired") }
+        let tenant: TenantRecord?
+        do {
+            tenant = try await directory.tenant(idOrDomain: claims.tid)
+        } catch {
+            throw TokenRejection(reason: "directory unavailable: \(error)")
+        }
+        guard let tenant, tenant.id == claims.tid else { throw TokenRejection(reason: "unknown tenant \(claims.tid)") }
+        return CallerIdentity(
+            tenantId: claims.tid, appId: claims.appid, objectId: claims.oid, displayName: claims.appDisplayName,
+            roles: Set(claims.roles ?? []), scopes: Set((claims.scp ?? "").split(separator: " ").map(String.init))
+        )
+    }
+}

@@ -1,0 +1,126 @@
+public import OpenMTPModels
+
+/// Tenants, applications, credentials, permissions and users.
+public protocol DirectoryStore: Sendable {
+    func insertTenant(_ tenant: TenantRecord) async throws
+    /// The tenant whose id or domain is `idOrDomain` (case-insensitive).
+    func tenant(idOrDomain: String) async throws -> TenantRecord?
+    /// Registers an application with its secrets and granted permissions in one transaction.
+    func insertApplication(_ application: ApplicationRecord, secrets: [ClientSecretRecord], grants: [AppRoleAssignmentRecord]) async throws
+    func application(tenantId: String, appId: String) async throws -> ApplicationRecord?
+    func applications(tenantId: String) async throws -> [ApplicationRecord]
+    func clientSecrets(appId: String) async throws -> [ClientSecretRecord]
+    func appRoleAssignments(tenantId: String, principalId: String) async throws -> [AppRoleAssignmentRecord]
+    func insertUser(_ user: UserRecord) async throws
+    func user(tenantId: String, userPrincipalName: String) async throws -> UserRecord?
+}
+
+/// The token-signing keys, oldest first.
+public protocol SigningKeyStore: Sendable {
+    func signingKeys() async throws -> [SigningKeyRecord]
+    func insertSigningKey(_ key: SigningKeyRecord) async throws
+}
+
+/// Which incidents a list request wants; the store applies the filter, order and page.
+public struct IncidentQuery: Sendable, Equatable {
+    public var filter: IncidentFilter
+    public var skip: Int
+    public var top: Int
+
+    public init(filter: IncidentFilter = .all, skip: Int = 0, top: Int = 100) {
+        self.filter = filter
+        self.skip = skip
+        self.top = top
+    }
+}
+
+/// A predicate over the filterable incident properties (`$filter` on the incidents API).
+public indirect enum IncidentFilter: Sendable, Equatable {
+    public enum Field: String, Sendable, CaseIterable {
+        case lastUpdateTime, createdTime, status, assignedTo
+    }
+
+    public enum Comparison: String, Sendable {
+        case eq, ne, gt, ge, lt, le
+    }
+
+    public enum Operand: Sendable, Equatable {
+        case timestamp(Timestamp)
+        case string(String)
+        case null
+    }
+
+    case all
+    case compare(Field, Comparison, Operand)
+    case and(IncidentFilter, IncidentFilter)
+    case or(IncidentFilter, IncidentFilter)
+    case not(IncidentFilter)
+}
+
+/// Incidents with their alerts, per tenant.
+public protocol IncidentStore: Sendable {
+    /// Stores the incident, replacing one with the same id in the tenant.
+    func saveIncident(_ incident: Incident, tenantId: String) async throws
+    func incident(id: Int64, tenantId: String) async throws -> Incident?
+    /// Matching incidents, most recently updated first.
+    func incidents(tenantId: String, query: IncidentQuery) async throws -> [Incident]
+    /// An id one above the largest incident id used anywhere.
+    func nextIncidentId() async throws -> Int64
+}
+
+/// Raw advanced-hunting event records, one JSON object each, per tenant and table.
+public protocol HuntingEventStore: Sendable {
+    func appendEvents(_ records: [String], table: String, tenantId: String) async throws
+    /// Every stored record, grouped by tenant and table, in insertion order.
+    func allEvents() async throws -> [HuntingEventBatch]
+}
+
+public struct HuntingEventBatch: Sendable, Equatable {
+    public var tenantId: String
+    public var table: String
+    public var records: [String]
+
+    public init(tenantId: String, table: String, records: [String]) {
+        self.tenantId = tenantId
+        self.table = table
+        self.records = records
+    }
+}
+
+/// Every store OpenMTP uses, as one value to hand to the composition root.
+public struct Stores: Sendable {
+    public var directory: any DirectoryStore
+    public var signingKeys: any SigningKeyStore
+    public var incidents: any IncidentStore
+    public var events: any HuntingEventStore
+
+    public init(directory: any DirectoryStore, signingKeys: any SigningKeyStore, incidents: any IncidentStore, events: any HuntingEventStore) {
+        self.directory = directory
+        self.signingKeys = signingKeys
+        self.incidents = incidents
+        self.events = events
+    }
+
+    /// One backend that implements all four protocols.
+    public init(_ backend: some DirectoryStore & SigningKeyStore & IncidentStore & HuntingEventStore) {
+        self.init(directory: backend, signingKeys: backend, incidents: backend, events: backend)
+    }
+}
+
+/// The one error type of the store layer.
+public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    private enum Code: String, Sendable {
+        case duplicate, notFound, corrupt
+    }
+
+    private let code: Code
+    public let message: String
+
+    public static func duplicate(_ message: String) -> StoreError { StoreError(code: .duplicate, message: message) }
+    public static func notFound(_ message: String) -> StoreError { StoreError(code: .notFound, message: message) }
+    public static func corrupt(_ message: String) -> StoreError { StoreError(code: .corrupt, message: message) }
+
+    public var isDuplicate: Bool { code == .duplicate }
+    public var isNotFound: Bool { code == .notFound }
+    public var description: String { "store \(code.rawValue): \(message)" }
+}
