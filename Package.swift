@@ -33,10 +33,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
-        .target(name: "OpenMTPModels", swiftSettings: strictSettings),
+        .target(name: "KustoTime", swiftSettings: strictSettings),
+        .target(name: "OpenMTPModels", dependencies: ["KustoTime"], swiftSettings: strictSettings),
         .target(
             name: "KQL",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: ["KustoTime", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .target(name: "Store", dependencies: ["OpenMTPModels"], swiftSettings: strictSettings),

@@ -1,0 +1,93 @@
+/// Evaluates operators whose operands are all constants at bind time.
+enum Folding {
+    static func fold(_ expression: BoundExpression) -> BoundExpression {
+        switch expression {
+        case .arithmetic(let op, .constant(let a, _), .constant(let b, _), let type):
+            return .constant(ScalarOps.arithmetic(op, a, b, type: type), type)
+        case .negate(.constant(let value, let type)):
+            return .constant(ScalarOps.negate(value), type)
+        default:
+            return expression
+        }
+    }
+}
+
+/// Row-at-a-time semantics of scalar operators, shared by folding and by the executor's general path.
+enum ScalarOps {
+    /// The ordering of two values (negative, zero, positive), or nil when either is null or they do not compare.
+    static func order(_ a: ScalarValue, _ b: ScalarValue) -> Int? {
+        switch (a, b) {
+        case (.long(let x), .long(let y)), (.datetime(let x), .datetime(let y)), (.timespan(let x), .timespan(let y)):
+            return x == y ? 0 : (x < y ? -1 : 1)
+        case (.bool(let x), .bool(let y)):
+            return x == y ? 0 : (!x ? -1 : 1)
+        case (.string(let x), .string(let y)):
+            return ordinal(x, y)
+        default:
+            guard let x = real(a), let y = real(b) else { return nil }
+            return x == y ? 0 : (x < y ? -1 : 1)
+        }
+    }
+
+    /// Byte-wise UTF-8 comparison, as Kusto compares strings.
+    static func ordinal(_ a: String, _ b: String) -> Int {
+        if a == b { return 0 }
+        return a.utf8.lexicographicallyPrecedes(b.utf8) ? -1 : 1
+    }
+
+    static func real(_ value: ScalarValue) -> Double? {
+        switch value {
+        case .long(let v): Double(v)
+        case .real(let v): v
+        default: nil
+        }
+    }
+
+    static func arithmetic(_ op: ArithmeticOperator, _ a: ScalarValue, _ b: ScalarValue, type: ScalarType) -> ScalarValue {
+        switch (a, b) {
+        case (.null, _), (_, .null):
+            return .null
+        case (.datetime(let x), .timespan(let y)):
+            return .datetime(op == .add ? x &+ y : x &- y)
+        case (.timespan(let x), .datetime(let y)):
+            return .datetime(x &+ y)
+        case (.datetime(let x), .datetime(let y)):
+            return .timespan(x &- y)
+        case (.timespan(let x), .timespan(let y)):
+            if op == .divide { return y == 0 ? .null : .real(Double(x) / Double(y)) }
+            return .timespan(op == .add ? x &+ y : x &- y)
+        case (.timespan(let x), _):
+            guard let factor = real(b) else { return .null }
+            return .timespan(Int64(op == .multiply ? Double(x) * factor : Double(x) / factor))
+        case (_, .timespan(let y)):
+            guard let factor = real(a) else { return .null }
+            return .timespan(Int64(Double(y) * factor))
+        case (.long(let x), .long(let y)) where type != .real:
+            switch op {
+            case .add: return .long(x &+ y)
+            case .subtract: return .long(x &- y)
+            case .multiply: return .long(x &* y)
+            case .divide: return y == 0 ? .null : .long(x / y)
+            case .modulo: return y == 0 ? .null : .long(x % y)
+            }
+        default:
+            guard let x = real(a), let y = real(b) else { return .null }
+            switch op {
+            case .add: return .real(x + y)
+            case .subtract: return .real(x - y)
+            case .multiply: return .real(x * y)
+            case .divide: return .real(x / y)
+            case .modulo: return .real(x.truncatingRemainder(dividingBy: y))
+            }
+        }
+    }
+
+    static func negate(_ value: ScalarValue) -> ScalarValue {
+        switch value {
+        case .long(let v): .long(0 &- v)
+        case .real(let v): .real(-v)
+        case .timespan(let v): .timespan(0 &- v)
+        default: .null
+        }
+    }
+}

@@ -1,0 +1,68 @@
+/// The scalar types of KQL.
+public enum ScalarType: String, Sendable, Hashable, CaseIterable {
+    case bool, int, long, real, decimal, string, datetime, timespan, guid, dynamic
+
+    /// Reads a schema type name (`boolean` is an alias of `bool`, `double` of `real`).
+    public init?(schemaName: String) {
+        switch schemaName.lowercased() {
+        case "bool", "boolean": self = .bool
+        case "int": self = .int
+        case "long": self = .long
+        case "real", "double": self = .real
+        case "decimal": self = .decimal
+        case "string": self = .string
+        case "datetime", "date": self = .datetime
+        case "timespan", "time": self = .timespan
+        case "guid", "uniqueid": self = .guid
+        case "dynamic": self = .dynamic
+        default: return nil
+        }
+    }
+
+    var isNumeric: Bool { self == .int || self == .long || self == .real || self == .decimal }
+
+    /// Values of these types are kept as text: strings, guids and dynamic values (their JSON).
+    var isTextual: Bool { self == .string || self == .guid || self == .dynamic }
+}
+
+/// A scalar value; `null` exists for every type but string, whose empty value is `""`.
+public enum ScalarValue: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case long(Int64)
+    case real(Double)
+    case string(String)
+    case datetime(Int64)
+    case timespan(Int64)
+}
+
+/// One column of a table or result.
+public struct ColumnSchema: Sendable, Hashable {
+    public let name: String
+    public let type: ScalarType
+
+    public init(name: String, type: ScalarType) {
+        self.name = name
+        self.type = type
+    }
+}
+
+/// The columns of a table or result, in order.
+public struct TableSchema: Sendable, Hashable {
+    public let name: String
+    public let columns: [ColumnSchema]
+
+    public init(name: String, columns: [ColumnSchema]) {
+        self.name = name
+        self.columns = columns
+    }
+
+    public func columnIndex(_ name: String) -> Int? {
+        columns.firstIndex { $0.name == name }
+    }
+}
+
+/// The tables a query may name, with their columns.
+public protocol Catalog: Sendable {
+    func table(named name: String) -> TableSchema?
+}
