@@ -1,4 +1,5 @@
 import GRDB
+import OpenMTPModels
 import Store
 
 /// Translates an ``IncidentFilter`` into a SQL condition over the indexed incident columns.

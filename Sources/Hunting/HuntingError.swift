@@ -1,0 +1,28 @@
+public import KQL
+
+/// The one error type of advanced hunting: a stable code, and the KQL diagnostics when the query was at fault.
+public struct HuntingError: Error, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        /// The query text is wrong (syntax, names, types); the caller can fix it.
+        case invalidQuery = "InvalidQuery"
+        /// The query ran out of its time budget or was cancelled.
+        case queryTimedOut = "QueryTimedOut"
+        /// Event records that do not fit their table.
+        case invalidRecords = "InvalidRecords"
+        case schemaUnavailable = "SchemaUnavailable"
+    }
+
+    public let code: Code
+    public let message: String
+    public let diagnostics: [Diagnostic]
+
+    init(_ code: Code, _ message: String, diagnostics: [Diagnostic] = []) {
+        self.code = code
+        self.message = message
+        self.diagnostics = diagnostics
+    }
+
+    static func schemaUnavailable(_ message: String) -> HuntingError { HuntingError(.schemaUnavailable, message) }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import KQL
+public import OpenMTPModels
+public import Store
+import Synchronization
+
+/// Advanced hunting for every tenant: durable event ingestion, in-memory columnar tables per tenant, and
+/// bounded query execution.
+///
+/// Each tenant's tables are separate values; a query sees only the tables of the tenant it runs for.
+public final class HuntingService: Sendable {
+    /// Bounds on queries; the defaults are the service's documented limits.
+    public struct Limits: Sendable {
+        /// Rows returned at most (the API returns up to 100,000).
+        public var maxResultRows = 100_000
+        /// A single request times out after 3 minutes.
+        public var timeout: Duration = .seconds(180)
+        /// Queries that may run at once; the rest wait.
+        public var concurrentQueries = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
+
+        public init() {}
+    }
+
+    public let catalog: HuntingCatalog
+    private let store: any HuntingEventStore
+    private let limits: Limits
+    private let gate: QueryGate
+    private let tenants = Mutex<[String: TenantTables]>([:])
+
+    public init(catalog: HuntingCatalog, store: any HuntingEventStore, limits: Limits = Limits()) {
+        self.catalog = catalog
+        self.store = store
+        self.limits = limits
+        self.gate = QueryGate(capacity: limits.concurrentQueries)
+    }
+
+    /// Loads every stored event into memory; call once at start-up.
+    public func loadStoredEvents() async throws {
+        for batch in try await store.allEvents() {
+            guard let schema = catalog.table(named: batch.table) else { continue }
+            let rows = try RecordDecoder(schema: schema).decode(batch.records)
+            append(rows, schema: schema, tenantId: batch.tenantId)
+        }
+    }
+
+    /// Validates the records against the table's schema, stores them durably, then makes them visible to queries.
+    /// - Returns: the number of records ingested.
+    @discardableResult
+    public func ingest(_ records: [String], table: String, tenantId: String) async throws -> Int {
+        guard let schema = catalog.table(named: table) else {
+            throw HuntingError(.invalidRecords, "'\(table)' is not an advanced hunting table.")
+        }
+        let rows = try RecordDecoder(schema: schema).decode(records)
+        try await store.appendEvents(records, table: table, tenantId: tenantId)
+        append(rows, schema: schema, tenantId: tenantId)
+        return rows.count
+    }
+
+    private func append(_ rows: [[ScalarValue]], schema: TableSchema, tenantId: String) {
+        tenants.withLock { tenants in
+            var builder = tenants[tenantId]?.tables[schema.name].map(TableBuilder.init(appendingTo:)) ?? TableBuilder(schema: schema)
+            for row in rows { builder.append(row) }
+            tenants[tenantId, default: TenantTables()].tables[schema.name] = builder.build()
+        }
+    }
+
+    /// Runs a query over the tenant's data and shapes the result as the API returns it.
+    public func run(_ query: String, tenantId: String, now: Timestamp) async throws(HuntingError) -> HuntingQueryResponse {
+        let engine = QueryEngine(catalog: catalog)
+        let plan: LogicalPlan
+        do {
+            plan = try engine.plan(query, now: now.ticks)
+        } catch {
+            throw HuntingError(.invalidQuery, Self.message(for: error, in: query), diagnostics: error.diagnostics)
+        }
+        let source = tenants.withLock { $0[tenantId] ?? TenantTables() }
+        let clock = ContinuousClock()
+        await gate.enter()
+        let started = clock.now
+        let deadline = started.advanced(by: limits.timeout)
+        let executor = Executor(source: source, limits: ExecutionLimits { Task.isCancelled || ContinuousClock().now > deadline })
+        let outcome = Result { () throws(KQLError) in try executor.run(plan) }
+        await gate.leave()
+        let result: QueryResult
+        switch outcome {
+        case .success(let value): result = value
+        case .failure(let error):
+            throw HuntingError(.queryTimedOut, "Query execution has exceeded the allowed limits.", diagnostics: error.diagnostics)
+        }
+        let elapsed = started.duration(to: clock.now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return ResultEncoder.response(for: result, rowLimit: limits.maxResultRows, executionTime: seconds)
+    }
+
+    /// The first diagnostic with its line and column, as the API reports a query error.
+    static func message(for error: KQLError, in query: String) -> String {
+        guard let first = error.diagnostics.first else { return "The query is invalid." }
+        let (line, column) = first.position(in: query)
+        return "Query could not be parsed at line \(line), column \(column): \(first.message) (\(first.code.rawValue))"
+    }
+}
+
+/// One tenant's tables.
+struct TenantTables: TableSource {
+    var tables: [String: ColumnarTable] = [:]
+
+    func rows(of table: String) -> ColumnarTable? { tables[table] }
+}
