@@ -11,7 +11,7 @@ public struct RegisteredApplication: Sendable, Codable, Equatable {
 
 /// Administration of the directory: tenants, application registrations with admin consent, users.
 public struct DirectoryService: Sendable {
-    let store: any DirectoryStore
+    public let store: any DirectoryStore
     let clock: IdentityClock
 
     public init(store: any DirectoryStore, clock: IdentityClock = .system) {

@@ -1,0 +1,95 @@
+import Defender
+public import Foundation
+public import Hummingbird
+import HummingbirdTLS
+import Hunting
+public import Identity
+import Logging
+import NIOCore
+import OpenMTPModels
+public import Store
+import StoreSQLite
+
+/// What a started server reports once it listens.
+public struct RunningServer: Sendable {
+    /// `https://localhost:<port>` (or the configured host).
+    public let baseURL: String
+    public let port: Int
+    /// The generated CA certificate clients must trust; nil with a user-supplied certificate.
+    public let caFile: URL?
+    /// `demo.json`, when the demo tenant exists and its manifest is in the data folder.
+    public let demoManifest: URL?
+}
+
+/// The composition root: opens the embedded SQLite store in the data folder and builds the HTTPS application.
+public func buildApplication(
+    configuration: ServerConfiguration, onServerRunning: @escaping @Sendable (RunningServer) async -> Void = { _ in }
+) async throws -> some ApplicationProtocol {
+    try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
+    let store = try SQLiteStore(path: configuration.databasePath)
+    return try await buildApplication(configuration: configuration, stores: Stores(store), onServerRunning: onServerRunning)
+}
+
+/// Builds the application over the given stores (tests pass in-memory ones).
+public func buildApplication(
+    configuration: ServerConfiguration, stores: Stores, clock: IdentityClock = .system,
+    onServerRunning: @escaping @Sendable (RunningServer) async -> Void = { _ in }
+) async throws -> some ApplicationProtocol {
+    var logger = Logger(label: "openmtp")
+    logger.logLevel = configuration.logLevel
+
+    let keys = try await SigningKeyRing.load(from: stores.signingKeys, clock: clock)
+    let hunting = HuntingService(catalog: try HuntingCatalog.bundled(), store: stores.events)
+    try await hunting.loadStoredEvents()
+    let directory = DirectoryService(store: stores.directory, clock: clock)
+    let tls = try ServerTLS.load(configuration.tls, dataDirectory: configuration.dataDirectory, host: configuration.host)
+
+    var demo: DemoManifest?
+    if configuration.demo {
+        demo = try await DemoTenant.seedIfMissing(directory: directory, incidents: stores.incidents, hunting: hunting, clock: clock)
+        if demo == nil, FileManager.default.fileExists(atPath: configuration.demoManifestURL.path) {
+            demo = try DemoManifest.read(from: configuration.demoManifestURL)
+        } else if demo == nil {
+            logger.warning("demo.manifest_missing", metadata: ["demo.file": "\(configuration.demoManifestURL.path)"])
+        }
+    }
+
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: LogRequestsMiddleware(.debug))
+    router.get("health") { _, _ in "OK" }
+    TokenController(tokens: TokenService(directory: stores.directory, issuer: TokenIssuer(keys: keys, clock: clock), clock: clock), clock: clock)
+        .addRoutes(to: router)
+    DiscoveryController(directory: stores.directory, keys: keys).addRoutes(to: router)
+    let api = router.group("api")
+        .add(middleware: APIErrorMiddleware())
+        .add(middleware: BearerAuthenticationMiddleware(validator: TokenValidator(keys: keys, directory: stores.directory, clock: clock)))
+    IncidentsController(incidents: IncidentService(store: stores.incidents)).addRoutes(to: api)
+    HuntingController(hunting: hunting, clock: clock).addRoutes(to: api)
+
+    let manifestURL = configuration.demoManifestURL
+    let seededManifest = demo
+    let runLogger = logger
+    return Application(
+        router: router,
+        server: try .tls(.http1(), tlsConfiguration: tls.configuration),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "OpenMTP"),
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? configuration.port
+            let host = ["127.0.0.1", "0.0.0.0", "::", "::1", "localhost"].contains(configuration.host) ? "localhost" : configuration.host
+            let baseURL = "https://\(host):\(port)"
+            var manifestWritten = false
+            if var manifest = seededManifest {
+                manifest.authority = "\(baseURL)/\(manifest.tenantId)"
+                manifest.caFile = tls.caFile?.path
+                do {
+                    try manifest.write(to: manifestURL)
+                    manifestWritten = true
+                } catch {
+                    runLogger.error("demo.manifest_write_failed", metadata: ["demo.error": "\(error)"])
+                }
+            }
+            await onServerRunning(RunningServer(baseURL: baseURL, port: port, caFile: tls.caFile, demoManifest: manifestWritten ? manifestURL : nil))
+        },
+        logger: logger
+    )
+}

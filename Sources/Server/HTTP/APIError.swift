@@ -1,0 +1,73 @@
+import Defender
+import Foundation
+public import Hummingbird
+import Hunting
+import Logging
+import NIOFoundationEssentialsCompat
+import OpenMTPModels
+
+/// An error of the Defender API as it goes on the wire: `{"error":{"code","message","target"}}`, where `target`
+/// is a fresh tracking GUID (spec §3.0). A 401 also carries a `WWW-Authenticate: Bearer` challenge.
+public struct APIError: HTTPResponseError, Sendable {
+    public let status: HTTPResponse.Status
+    public let code: String
+    public let message: String
+
+    init(_ status: HTTPResponse.Status, code: String, message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    static let unauthorized = APIError(.unauthorized, code: "Unauthorized", message: "Unauthorized")
+
+    static func forbidden(missing permissions: [String], application: Bool) -> APIError {
+        let kind = application ? "application" : "delegated"
+        return APIError(
+            .forbidden, code: "Forbidden",
+            message: "The \(application ? "application" : "user") does not have any of the required \(kind) permissions (\(permissions.joined(separator: ", "))) to access the resource."
+        )
+    }
+
+    static func badRequest(_ code: String, _ message: String) -> APIError { APIError(.badRequest, code: code, message: message) }
+
+    /// The wire form of a domain error.
+    init(_ error: DefenderError) {
+        self.init(HTTPResponse.Status(code: error.httpStatus), code: error.code, message: error.message)
+    }
+
+    /// Query errors (syntax, names, types, limits) are the caller's to fix: 400.
+    init(_ error: HuntingError) {
+        self.init(.badRequest, code: "BadRequest", message: error.message)
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body = APIErrorBody(code: code, message: message, target: UUID().uuidString.lowercased())
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        if status == .unauthorized {
+            headers[.wwwAuthenticate] = #"Bearer error="invalid_token", error_description="The access token is missing, invalid or expired.""#
+        }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: try JSONEncoder().encode(body))))
+    }
+}
+
+/// Turns domain errors thrown under `/api` into ``APIError`` responses; anything unexpected becomes a 500 in the
+/// same shape, logged without request details.
+struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            throw error
+        } catch let error as DefenderError {
+            throw APIError(error)
+        } catch let error as HuntingError {
+            throw APIError(error)
+        } catch let error as HTTPError {
+            throw APIError(error.status, code: error.status.code == 404 ? "NotFound" : "BadRequest", message: error.body ?? error.status.reasonPhrase)
+        } catch {
+            context.logger.error("api.unexpected_error", metadata: ["api.error": "\(error)"])
+            throw APIError(.internalServerError, code: "InternalServerError", message: "An internal error occurred; retry the request.")
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import Hummingbird
+import NIOFoundationEssentialsCompat
+import OpenMTPModels
+
+/// Builders of JSON responses with the headers each family of endpoints sends.
+enum JSONResponses {
+    /// An API response body.
+    static func api(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        try make(JSONEncoder().encode(value), status: status, headers: [:])
+    }
+
+    /// A body already serialized (hunting results keep their column order this way).
+    static func api(text: String) -> Response {
+        make(Data(text.utf8), status: .ok, headers: [:])
+    }
+
+    /// A token endpoint body: never cached (spec §2.4).
+    static func token(_ value: some Encodable, status: HTTPResponse.Status = .ok, requestId: String) throws -> Response {
+        var headers = HTTPFields()
+        headers[.cacheControl] = "no-store, no-cache"
+        headers[.init("Pragma")!] = "no-cache"
+        headers[.expires] = "-1"
+        headers[.init("X-Content-Type-Options")!] = "nosniff"
+        headers[.init("x-ms-request-id")!] = requestId
+        return try make(JSONEncoder().encode(value), status: status, headers: headers)
+    }
+
+    /// A discovery or keys document: cacheable, readable cross-origin.
+    static func discovery(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        var headers = HTTPFields()
+        headers[.cacheControl] = "max-age=86400, private"
+        headers[.accessControlAllowOrigin] = "*"
+        headers[.accessControlAllowMethods] = "GET, OPTIONS"
+        return make(Data(text.utf8), status: status, headers: headers)
+    }
+
+    private static func make(_ data: Data, status: HTTPResponse.Status, headers: HTTPFields) -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: data)))
+    }
+}
