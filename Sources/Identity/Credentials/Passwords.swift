@@ -12,6 +12,14 @@ public enum Passwords {
         public let rounds: Int
     }
 
+    /// A random 20-character password with upper- and lower-case letters, digits and a symbol.
+    public static func generate() -> String {
+        let letters = Array("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789")
+        var generator = SystemRandomNumberGenerator()
+        let body = (0..<16).map { _ in letters[Int(generator.next(upperBound: UInt(letters.count)))] }
+        return "Mtp-" + String(body) + "!"
+    }
+
     public static func derive(_ password: String, rounds: Int = defaultRounds) throws -> Derived {
         let salt = randomBytes(16)
         return Derived(salt: salt, hash: try key(password, salt: salt, rounds: rounds), rounds: rounds)

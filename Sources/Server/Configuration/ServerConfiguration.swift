@@ -41,6 +41,6 @@ public struct ServerConfiguration: Sendable {
         return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".openmtp", isDirectory: true)
     }
 
-    var databasePath: String { dataDirectory.appendingPathComponent("openmtp.sqlite").path }
-    var demoManifestURL: URL { dataDirectory.appendingPathComponent("demo.json") }
+    public var databasePath: String { dataDirectory.appendingPathComponent("openmtp.sqlite").path }
+    public var demoManifestURL: URL { dataDirectory.appendingPathComponent("demo.json") }
 }

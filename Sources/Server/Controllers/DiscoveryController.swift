@@ -82,7 +82,7 @@ struct DiscoveryController {
         let name = try context.parameters.require("tenant")
         guard try await tenantSegment(name) != nil else { return Self.unknownTenant(name) }
         let issuer = version == .v2 ? "\(Self.baseURL(of: request))/{tenantid}/v2.0" : nil
-        return JSONResponses.discovery(String(decoding: try JSONEncoder().encode(keys.keySet(issuer: issuer)), as: UTF8.self))
+        return JSONResponses.discovery(String(decoding: try JSONResponses.encode(keys.keySet(issuer: issuer)), as: UTF8.self))
     }
 
     /// `https://` and the Host the client used.

@@ -72,7 +72,7 @@ enum DemoTenant {
             incidentsReadOnly: try await app("OpenMTP demo - incidents read-only", ["Incident.Read.All"]),
             huntingOnly: try await app("OpenMTP demo - hunting only", ["AdvancedHunting.Read.All"])
         )
-        let password = ClientSecrets.generate(appId: "", now: clock.now()).value
+        let password = Passwords.generate()
         let admin = try await directory.createUser(
             in: tenant, userName: "admin", displayName: "Contoso Admin", password: password, roles: ["Security Administrator"]
         )

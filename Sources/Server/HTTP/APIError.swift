@@ -47,7 +47,7 @@ public struct APIError: HTTPResponseError, Sendable {
         if status == .unauthorized {
             headers[.wwwAuthenticate] = #"Bearer error="invalid_token", error_description="The access token is missing, invalid or expired.""#
         }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: try JSONEncoder().encode(body))))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: try JSONResponses.encode(body))))
     }
 }
 

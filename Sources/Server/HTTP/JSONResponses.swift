@@ -5,9 +5,16 @@ import OpenMTPModels
 
 /// Builders of JSON responses with the headers each family of endpoints sends.
 enum JSONResponses {
+    /// Keys in a stable order, slashes unescaped.
+    static func encode(_ value: some Encodable) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(value)
+    }
+
     /// An API response body.
     static func api(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        try make(JSONEncoder().encode(value), status: status, headers: [:])
+        try make(encode(value), status: status, headers: [:])
     }
 
     /// A body already serialized (hunting results keep their column order this way).
@@ -23,7 +30,7 @@ enum JSONResponses {
         headers[.expires] = "-1"
         headers[.init("X-Content-Type-Options")!] = "nosniff"
         headers[.init("x-ms-request-id")!] = requestId
-        return try make(JSONEncoder().encode(value), status: status, headers: headers)
+        return try make(encode(value), status: status, headers: headers)
     }
 
     /// A discovery or keys document: cacheable, readable cross-origin.

@@ -68,13 +68,14 @@ enum LocalCertificateAuthority {
         } else {
             caKey = P256.Signing.PrivateKey()
             caCertificate = try makeCA(key: caKey)
-            try write(caKey.pemRepresentation, to: caKeyURL, secret: true)
-            try write(caCertificate.serializeAsPEM().pemString, to: files.caCertificate, secret: false)
+            try write(caKey.pemRepresentation + "\n", to: caKeyURL, secret: true)
+            try write(caCertificate.serializeAsPEM().pemString + "\n", to: files.caCertificate, secret: false)
         }
         let serverKey = P256.Signing.PrivateKey()
         let serverCertificate = try makeServerCertificate(key: serverKey, names: names, ca: caCertificate, caKey: caKey)
-        try write(serverKey.pemRepresentation, to: files.serverKey, secret: true)
-        try write(serverCertificate.serializeAsPEM().pemString + caCertificate.serializeAsPEM().pemString, to: files.serverCertificate, secret: false)
+        try write(serverKey.pemRepresentation + "\n", to: files.serverKey, secret: true)
+        let chain = try [serverCertificate, caCertificate].map { try $0.serializeAsPEM().pemString + "\n" }.joined()
+        try write(chain, to: files.serverCertificate, secret: false)
         return files
     }
 

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Server
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the token service and the Defender API over HTTPS on the embedded SQLite store.",
+        discussion: """
+            On first start a CA and a server certificate are generated in <data-dir>/tls; clients must trust ca.pem
+            (curl --cacert, REQUESTS_CA_BUNDLE for msal and azure-identity). Stop with Ctrl-C (SIGINT) or SIGTERM.
+            """
+    )
+
+    @OptionGroup var data: DataFolderOptions
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port to listen on (0 picks a free one).")
+    var port = 8443
+
+    @Flag(help: "Create the demo tenant (contoso.test) with apps, a user, incidents and hunting data if it is missing, and write demo.json.")
+    var demo = false
+
+    @Option(name: .customLong("tls-cert"), help: "A PEM certificate chain to serve instead of the generated one (needs --tls-key).")
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: "The PEM private key of --tls-cert.")
+    var tlsKey: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
+    func validate() throws {
+        guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together.") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown log level '\(logLevel)'.") }
+        guard (0...65535).contains(port) else { throw ValidationError("The port must be between 0 and 65535.") }
+    }
+
+    func run() async throws {
+        let tls: ServerConfiguration.TLSSource =
+            if let tlsCertificate, let tlsKey {
+                .files(certificateChain: URL(fileURLWithPath: tlsCertificate), privateKey: URL(fileURLWithPath: tlsKey))
+            } else {
+                .generated
+            }
+        let configuration = ServerConfiguration(
+            dataDirectory: data.dataDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? ServerConfiguration.defaultDataDirectory,
+            host: host, port: port, tls: tls, demo: demo, logLevel: Logger.Level(rawValue: logLevel) ?? .info
+        )
+        let app = try await buildApplication(configuration: configuration) { running in
+            print(Self.banner(running, configuration: configuration))
+            fflush(stdout)
+        }
+        try await app.runService()
+    }
+
+    static func banner(_ running: RunningServer, configuration: ServerConfiguration) -> String {
+        var lines = [
+            "OpenMTP is listening on \(running.baseURL)",
+            "  data folder     \(configuration.dataDirectory.path)",
+        ]
+        if let ca = running.caFile {
+            lines.append("  CA certificate  \(ca.path)   (curl --cacert \(ca.path); export REQUESTS_CA_BUNDLE=\(ca.path))")
+        }
+        if let manifest = running.demoManifest, let demo = try? DemoManifest.read(from: manifest) {
+            lines += [
+                "  demo tenant     \(demo.tenantDomain)  id \(demo.tenantId)",
+                "  credentials     \(manifest.path)",
+                "  authority       \(demo.authority)",
+                "  token (v1)      POST \(demo.authority)/oauth2/token",
+                "  token (v2)      POST \(demo.authority)/oauth2/v2.0/token",
+                "  incidents       GET  \(running.baseURL)/api/incidents",
+                "  hunting         POST \(running.baseURL)/api/advancedhunting/run",
+            ]
+        }
+        lines.append("Press Ctrl-C to stop.")
+        return lines.joined(separator: "\n")
+    }
+}
