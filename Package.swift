@@ -97,7 +97,10 @@ let package = Package(
                 "Server", "Identity", "Store", "StoreSQLite", "OpenMTPModels",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -112,6 +115,7 @@ let package = Package(
             name: "ServerTests",
             dependencies: [
                 "Server", "TestSupport", "Identity", "Store", "StoreSQLite", "OpenMTPModels", "Hunting", "Defender",
+                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

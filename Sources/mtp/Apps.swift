@@ -43,7 +43,7 @@ extension Apps {
             do {
                 registered = try await directory.registerApplication(in: directory.tenant(tenant), name: name, applicationPermissions: permissions)
             } catch let error as IdentityError {
-                throw ValidationError(error.description)
+                throw CommandFailure(error.description)
             }
             if json {
                 let output = ["clientId": registered.clientId, "clientSecret": registered.clientSecret]
@@ -74,7 +74,7 @@ extension Apps {
             do {
                 tenantRecord = try await directory.tenant(tenant)
             } catch let error as IdentityError {
-                throw ValidationError(error.description)
+                throw CommandFailure(error.description)
             }
             print("Tenant \(tenantRecord.domain) (\(tenantRecord.id))")
             for app in try await store.applications(tenantId: tenantRecord.id) {
@@ -89,4 +89,10 @@ extension DataFolderOptions {
     var configuration: ServerConfiguration {
         ServerConfiguration(dataDirectory: dataDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? ServerConfiguration.defaultDataDirectory)
     }
+}
+
+/// A failure to report as `Error: <message>` without the usage text.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

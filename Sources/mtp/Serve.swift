@@ -51,8 +51,8 @@ struct Serve: AsyncParsableCommand {
             host: host, port: port, tls: tls, demo: demo, logLevel: Logger.Level(rawValue: logLevel) ?? .info
         )
         let app = try await buildApplication(configuration: configuration) { running in
-            print(Self.banner(running, configuration: configuration))
-            fflush(stdout)
+            // Written unbuffered, so it shows at once when stdout is a file or pipe.
+            FileHandle.standardOutput.write(Data((Self.banner(running, configuration: configuration) + "\n").utf8))
         }
         try await app.runService()
     }

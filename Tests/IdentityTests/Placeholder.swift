@@ -1,2 +1,2 @@
 import Testing
-@Test func placeholder() {}
+@Test func placeholderIdentity() {}

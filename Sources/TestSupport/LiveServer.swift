@@ -1,0 +1,127 @@
+public import AsyncHTTPClient
+public import Foundation
+import Logging
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+import NIOSSL
+public import Server
+import ServiceLifecycle
+
+/// A running OpenMTP server on 127.0.0.1 and a free port, with an HTTPS client that trusts its generated CA.
+public struct LiveServer: Sendable {
+    public let baseURL: String
+    public let dataDirectory: URL
+    public let caFile: URL
+    /// The demo manifest, when the server was started with `demo: true`.
+    public let demo: DemoManifest?
+    public let client: HTTPClient
+
+    /// A response with its body read.
+    public struct Reply: Sendable {
+        public let status: Int
+        public let headers: [(String, String)]
+        public let body: Data
+
+        public var text: String { String(decoding: body, as: UTF8.self) }
+
+        /// The body as a JSON object.
+        public func json() throws -> [String: any Sendable] {
+            guard let object = try JSONSerialization.jsonObject(with: body) as? [String: any Sendable] else {
+                throw TestSupportError("the body is not a JSON object: \(text)")
+            }
+            return object
+        }
+
+        public func header(_ name: String) -> String? {
+            headers.first { $0.0.lowercased() == name.lowercased() }?.1
+        }
+    }
+
+    /// `POST` a form body, as token requests are sent.
+    public func postForm(_ path: String, _ fields: [(String, String)], headers: [(String, String)] = []) async throws -> Reply {
+        let body = fields.map { "\($0.0)=\(Self.formEscape($0.1))" }.joined(separator: "&")
+        return try await send("POST", path, body: Data(body.utf8), headers: [("Content-Type", "application/x-www-form-urlencoded")] + headers)
+    }
+
+    public func get(_ path: String, bearer: String? = nil) async throws -> Reply {
+        try await send("GET", path, body: nil, headers: bearer.map { [("Authorization", "Bearer \($0)")] } ?? [])
+    }
+
+    public func postJSON(_ path: String, _ json: String, bearer: String? = nil) async throws -> Reply {
+        try await send(
+            "POST", path, body: Data(json.utf8), headers: [("Content-Type", "application/json")] + (bearer.map { [("Authorization", "Bearer \($0)")] } ?? [])
+        )
+    }
+
+    public func send(_ method: String, _ path: String, body: Data?, headers: [(String, String)]) async throws -> Reply {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = .init(rawValue: method)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(ByteBuffer(data: body)) }
+        let response = try await client.execute(request, timeout: .seconds(30))
+        let buffer = try await response.body.collect(upTo: 16 * 1024 * 1024)
+        return Reply(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: Data(buffer: buffer))
+    }
+
+    /// A client-credentials token for one of the given app's credentials, from the v2 endpoint.
+    public func token(tenant: String, clientId: String, secret: String) async throws -> String {
+        let reply = try await postForm(
+            "/\(tenant)/oauth2/v2.0/token",
+            [("grant_type", "client_credentials"), ("client_id", clientId), ("client_secret", secret), ("scope", "https://api.security.microsoft.com/.default")]
+        )
+        guard reply.status == 200, let token = try reply.json()["access_token"] as? String else {
+            throw TestSupportError("token request failed with \(reply.status): \(reply.text)")
+        }
+        return token
+    }
+
+    static func formEscape(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}
+
+public struct TestSupportError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Starts OpenMTP on its embedded SQLite store in `dataDirectory` (port 0, real HTTPS), runs `body`, then shuts the
+/// server down gracefully.
+public func withLiveServer<T: Sendable>(
+    dataDirectory: URL, demo: Bool = true, _ body: @Sendable (LiveServer) async throws -> T
+) async throws -> T {
+    let (started, continuation) = AsyncStream.makeStream(of: RunningServer.self)
+    let configuration = ServerConfiguration(dataDirectory: dataDirectory, host: "127.0.0.1", port: 0, demo: demo, logLevel: .warning)
+    let app = try await buildApplication(configuration: configuration) { running in
+        continuation.yield(running)
+        continuation.finish()
+    }
+    var logger = Logger(label: "openmtp-test")
+    logger.logLevel = .warning
+    let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+    return try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        var iterator = started.makeAsyncIterator()
+        guard let running = await iterator.next(), let caFile = running.caFile else { throw TestSupportError("the server did not start") }
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.trustRoots = .file(caFile.path)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
+        let server = LiveServer(
+            baseURL: running.baseURL, dataDirectory: dataDirectory, caFile: caFile,
+            demo: try running.demoManifest.map(DemoManifest.read(from:)), client: client
+        )
+        let result: Result<T, any Error>
+        do {
+            result = .success(try await body(server))
+        } catch {
+            result = .failure(error)
+        }
+        try await client.shutdown()
+        await group.triggerGracefulShutdown()
+        try await tasks.waitForAll()
+        return try result.get()
+    }
+}
