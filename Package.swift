@@ -105,7 +105,7 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "KQLTests", dependencies: ["KQL"], swiftSettings: strictSettings),
+        .testTarget(name: "KQLTests", dependencies: ["KQL", "KustoTime"], resources: [.copy("Resources")], swiftSettings: strictSettings),
         .testTarget(
             name: "IdentityTests",
             dependencies: ["Identity", "Store", "OpenMTPModels", "TestSupport", .product(name: "JWTKit", package: "jwt-kit")],

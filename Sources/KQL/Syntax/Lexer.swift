@@ -30,13 +30,13 @@ public struct Lexer {
         let start = index
         guard let byte = peek() else { return Token(.end, SourceSpan(start: start, end: start)) }
         if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") {
-            return Token(.string(try quoted()), span(from: start))
+            return Token(.string(try quoted(from: start)), span(from: start))
         }
         if (byte == UInt8(ascii: "@") || byte == UInt8(ascii: "h") || byte == UInt8(ascii: "H")),
             let quote = peek(1), quote == UInt8(ascii: "'") || quote == UInt8(ascii: "\"")
         {
             index += 1
-            return Token(.string(byte == UInt8(ascii: "@") ? try verbatim() : try quoted()), span(from: start))
+            return Token(.string(byte == UInt8(ascii: "@") ? try verbatim(from: start) : try quoted(from: start)), span(from: start))
         }
         if byte == UInt8(ascii: "`"), peek(1) == UInt8(ascii: "`"), peek(2) == UInt8(ascii: "`") {
             return Token(.string(try multiline()), span(from: start))
@@ -85,8 +85,8 @@ public struct Lexer {
         }
     }
 
-    private mutating func quoted() throws(KQLError) -> String {
-        let start = index
+    /// A quoted string whose quote is at the current position; `start` is where the literal began (before any prefix).
+    private mutating func quoted(from start: Int) throws(KQLError) -> String {
         let quote = bytes[index]
         index += 1
         var out: [UInt8] = []
@@ -111,8 +111,7 @@ public struct Lexer {
         throw KQLError(.invalidToken, "Unterminated string literal.", at: span(from: start))
     }
 
-    private mutating func verbatim() throws(KQLError) -> String {
-        let start = index
+    private mutating func verbatim(from start: Int) throws(KQLError) -> String {
         let quote = bytes[index]
         index += 1
         var out: [UInt8] = []
