@@ -23,7 +23,8 @@ struct RecordDecoder {
             for column in schema.columns {
                 guard let converted = Self.convert(properties[column.name] ?? .null, to: column.type) else {
                     throw HuntingError(
-                        .invalidRecords, "Record \(index + 1) of \(schema.name): '\(column.name)' is not a valid \(column.type) value."
+                        .invalidRecords,
+                        "Record \(index + 1) of \(schema.name): '\(column.name)' is not a valid \(column.type) value."
                     )
                 }
                 row.append(converted)

@@ -40,7 +40,8 @@ enum ResultEncoder {
         }
         return HuntingQueryResponse(
             stats: HuntingStats(
-                executionTime: executionTime, datasetStatistics: [.init(tableRowCount: rowCount, tableSize: size)]
+                executionTime: executionTime,
+                datasetStatistics: [.init(tableRowCount: rowCount, tableSize: size)]
             ),
             schema: columns.map { HuntingColumn(name: $0.name, type: wireTypeName($0.type)) },
             results: rows

@@ -49,14 +49,16 @@ extension IdentityError {
 
     static func tenantNotFound(_ tenant: String) -> IdentityError {
         IdentityError(
-            "invalid_request", 90002,
+            "invalid_request",
+            90002,
             "Tenant '\(tenant)' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud."
         )
     }
 
     static func applicationNotFound(_ appId: String, tenant: String) -> IdentityError {
         IdentityError(
-            "unauthorized_client", 700016,
+            "unauthorized_client",
+            700016,
             "Application with identifier '\(appId)' was not found in the directory '\(tenant)'. This can happen if the application has not "
                 + "been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your "
                 + "authentication request to the wrong tenant."
@@ -65,7 +67,8 @@ extension IdentityError {
 
     static func invalidClientSecret(appId: String) -> IdentityError {
         IdentityError(
-            "invalid_client", 7000215,
+            "invalid_client",
+            7_000_215,
             "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client "
                 + "secret ID, for a secret added to app '\(appId)'.",
             status: 401
@@ -74,20 +77,24 @@ extension IdentityError {
 
     static func expiredClientSecret(appId: String) -> IdentityError {
         IdentityError(
-            "invalid_client", 7000222,
+            "invalid_client",
+            7_000_222,
             "The provided client secret keys for app '\(appId)' are expired. Visit the Azure portal to create new keys for your app.",
             status: 401
         )
     }
 
     static let missingClientCredential = IdentityError(
-        "invalid_client", 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+        "invalid_client",
+        7_000_218,
+        "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
         status: 401
     )
 
     static func publicClientWithCredential() -> IdentityError {
         IdentityError(
-            "invalid_client", 700025,
+            "invalid_client",
+            700025,
             "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.",
             status: 401
         )
@@ -99,7 +106,8 @@ extension IdentityError {
 
     static func invalidScope(_ scope: String) -> IdentityError {
         IdentityError(
-            "invalid_scope", 70011,
+            "invalid_scope",
+            70011,
             "The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' isn't valid. "
                 + "The scope \(scope) is not valid."
         )
@@ -107,19 +115,25 @@ extension IdentityError {
 
     static func scopeMustBeDefault(_ scope: String) -> IdentityError {
         IdentityError(
-            "invalid_scope", 1002012,
+            "invalid_scope",
+            1_002_012,
             "The provided value for scope \(scope) is not valid. Client credential flows must have a scope value with /.default suffixed "
                 + "to the resource identifier (application ID URI)."
         )
     }
 
     static func multipleResources() -> IdentityError {
-        IdentityError("invalid_scope", 700022, "The provided value for the input parameter scope is not valid because it contains more than one resource.")
+        IdentityError(
+            "invalid_scope",
+            700022,
+            "The provided value for the input parameter scope is not valid because it contains more than one resource."
+        )
     }
 
     static func resourceNotFound(_ resource: String, tenant: String) -> IdentityError {
         IdentityError(
-            "invalid_resource", 500011,
+            "invalid_resource",
+            500011,
             "The resource principal named \(resource) was not found in the tenant named \(tenant). This can happen if the application has "
                 + "not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent "
                 + "your authentication request to the wrong tenant."
@@ -128,7 +142,8 @@ extension IdentityError {
 
     static func commonEndpointNotSupported() -> IdentityError {
         IdentityError(
-            "invalid_request", 9001023,
+            "invalid_request",
+            9_001_023,
             "The grant type isn't supported over the /common or /consumers endpoints. Please use the /organizations or tenant-specific endpoint."
         )
     }

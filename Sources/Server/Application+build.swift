@@ -23,7 +23,8 @@ public struct RunningServer: Sendable {
 
 /// The composition root: opens the embedded SQLite store in the data folder and builds the HTTPS application.
 public func buildApplication(
-    configuration: ServerConfiguration, onServerRunning: @escaping @Sendable (RunningServer) async -> Void = { _ in }
+    configuration: ServerConfiguration,
+    onServerRunning: @escaping @Sendable (RunningServer) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
     let store = try SQLiteStore(path: configuration.databasePath)
@@ -32,7 +33,9 @@ public func buildApplication(
 
 /// Builds the application over the given stores (tests pass in-memory ones).
 public func buildApplication(
-    configuration: ServerConfiguration, stores: Stores, clock: IdentityClock = .system,
+    configuration: ServerConfiguration,
+    stores: Stores,
+    clock: IdentityClock = .system,
     onServerRunning: @escaping @Sendable (RunningServer) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     var logger = Logger(label: "openmtp")

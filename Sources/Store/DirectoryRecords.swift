@@ -31,7 +31,12 @@ public struct ApplicationRecord: Sendable, Equatable, Codable {
     public var createdAt: Timestamp
 
     public init(
-        tenantId: String, appId: String, objectId: String, servicePrincipalId: String, displayName: String, isPublicClient: Bool,
+        tenantId: String,
+        appId: String,
+        objectId: String,
+        servicePrincipalId: String,
+        displayName: String,
+        isPublicClient: Bool,
         createdAt: Timestamp
     ) {
         self.tenantId = tenantId
@@ -101,8 +106,15 @@ public struct UserRecord: Sendable, Equatable, Codable {
     public var createdAt: Timestamp
 
     public init(
-        tenantId: String, objectId: String, userPrincipalName: String, displayName: String, passwordSalt: [UInt8],
-        passwordHash: [UInt8], passwordRounds: Int, roles: [String], createdAt: Timestamp
+        tenantId: String,
+        objectId: String,
+        userPrincipalName: String,
+        displayName: String,
+        passwordSalt: [UInt8],
+        passwordHash: [UInt8],
+        passwordRounds: Int,
+        roles: [String],
+        createdAt: Timestamp
     ) {
         self.tenantId = tenantId
         self.objectId = objectId

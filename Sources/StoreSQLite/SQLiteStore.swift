@@ -33,7 +33,9 @@ public final class SQLiteStore: DirectoryStore, SigningKeyStore, IncidentStore, 
     public func tenant(idOrDomain: String) async throws -> TenantRecord? {
         try await database.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM tenant WHERE id = ? COLLATE NOCASE OR domain = ?", arguments: [idOrDomain, idOrDomain])
-                .map { TenantRecord(id: $0["id"], domain: $0["domain"], displayName: $0["display_name"], createdAt: Timestamp(ticks: $0["created_at"])) }
+                .map {
+                    TenantRecord(id: $0["id"], domain: $0["domain"], displayName: $0["display_name"], createdAt: Timestamp(ticks: $0["created_at"]))
+                }
         }
     }
 
@@ -85,8 +87,13 @@ public final class SQLiteStore: DirectoryStore, SigningKeyStore, IncidentStore, 
 
     private static func application(_ row: Row) -> ApplicationRecord {
         ApplicationRecord(
-            tenantId: row["tenant_id"], appId: row["app_id"], objectId: row["object_id"], servicePrincipalId: row["service_principal_id"],
-            displayName: row["display_name"], isPublicClient: row["is_public_client"], createdAt: Timestamp(ticks: row["created_at"])
+            tenantId: row["tenant_id"],
+            appId: row["app_id"],
+            objectId: row["object_id"],
+            servicePrincipalId: row["service_principal_id"],
+            displayName: row["display_name"],
+            isPublicClient: row["is_public_client"],
+            createdAt: Timestamp(ticks: row["created_at"])
         )
     }
 
@@ -94,8 +101,13 @@ public final class SQLiteStore: DirectoryStore, SigningKeyStore, IncidentStore, 
         try await database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM client_secret WHERE app_id = ? ORDER BY created_at", arguments: [appId]).map { row in
                 ClientSecretRecord(
-                    keyId: row["key_id"], appId: row["app_id"], hint: row["hint"], salt: Array(row["salt"] as Data),
-                    hash: Array(row["hash"] as Data), createdAt: Timestamp(ticks: row["created_at"]), expiresAt: Timestamp(ticks: row["expires_at"])
+                    keyId: row["key_id"],
+                    appId: row["app_id"],
+                    hint: row["hint"],
+                    salt: Array(row["salt"] as Data),
+                    hash: Array(row["hash"] as Data),
+                    createdAt: Timestamp(ticks: row["created_at"]),
+                    expiresAt: Timestamp(ticks: row["expires_at"])
                 )
             }
         }
@@ -104,12 +116,17 @@ public final class SQLiteStore: DirectoryStore, SigningKeyStore, IncidentStore, 
     public func appRoleAssignments(tenantId: String, principalId: String) async throws -> [AppRoleAssignmentRecord] {
         try await database.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM app_role_assignment WHERE tenant_id = ? AND principal_id = ? ORDER BY created_at, value",
+                db,
+                sql: "SELECT * FROM app_role_assignment WHERE tenant_id = ? AND principal_id = ? ORDER BY created_at, value",
                 arguments: [tenantId, principalId]
             ).map { row in
                 AppRoleAssignmentRecord(
-                    tenantId: row["tenant_id"], principalId: row["principal_id"], resourceAppId: row["resource_app_id"],
-                    appRoleId: row["app_role_id"], value: row["value"], createdAt: Timestamp(ticks: row["created_at"])
+                    tenantId: row["tenant_id"],
+                    principalId: row["principal_id"],
+                    resourceAppId: row["resource_app_id"],
+                    appRoleId: row["app_role_id"],
+                    value: row["value"],
+                    createdAt: Timestamp(ticks: row["created_at"])
                 )
             }
         }
@@ -136,10 +153,15 @@ public final class SQLiteStore: DirectoryStore, SigningKeyStore, IncidentStore, 
                 .map { row in
                     let roles: String = row["roles"]
                     return UserRecord(
-                        tenantId: row["tenant_id"], objectId: row["object_id"], userPrincipalName: row["user_principal_name"],
-                        displayName: row["display_name"], passwordSalt: Array(row["password_salt"] as Data),
-                        passwordHash: Array(row["password_hash"] as Data), passwordRounds: row["password_rounds"],
-                        roles: roles.split(separator: "\n").map(String.init), createdAt: Timestamp(ticks: row["created_at"])
+                        tenantId: row["tenant_id"],
+                        objectId: row["object_id"],
+                        userPrincipalName: row["user_principal_name"],
+                        displayName: row["display_name"],
+                        passwordSalt: Array(row["password_salt"] as Data),
+                        passwordHash: Array(row["password_hash"] as Data),
+                        passwordRounds: row["password_rounds"],
+                        roles: roles.split(separator: "\n").map(String.init),
+                        createdAt: Timestamp(ticks: row["created_at"])
                     )
                 }
         }
@@ -151,7 +173,9 @@ public final class SQLiteStore: DirectoryStore, SigningKeyStore, IncidentStore, 
         try await database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM signing_key ORDER BY created_at").map { row in
                 SigningKeyRecord(
-                    keyId: row["key_id"], privateKeyPEM: row["private_key_pem"], certificateDER: Array(row["certificate_der"] as Data),
+                    keyId: row["key_id"],
+                    privateKeyPEM: row["private_key_pem"],
+                    certificateDER: Array(row["certificate_der"] as Data),
                     createdAt: Timestamp(ticks: row["created_at"])
                 )
             }
@@ -258,7 +282,8 @@ public final class SQLiteStore: DirectoryStore, SigningKeyStore, IncidentStore, 
     private func write(duplicateOf what: String, _ body: @Sendable @escaping (Database) throws -> Void) async throws {
         do {
             try await database.write(body)
-        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
+        } catch let error as DatabaseError
+            where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
             || error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY
         {
             throw StoreError.duplicate(what)

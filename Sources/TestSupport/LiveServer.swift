@@ -50,7 +50,10 @@ public struct LiveServer: Sendable {
 
     public func postJSON(_ path: String, _ json: String, bearer: String? = nil) async throws -> Reply {
         try await send(
-            "POST", path, body: Data(json.utf8), headers: [("Content-Type", "application/json")] + (bearer.map { [("Authorization", "Bearer \($0)")] } ?? [])
+            "POST",
+            path,
+            body: Data(json.utf8),
+            headers: [("Content-Type", "application/json")] + (bearer.map { [("Authorization", "Bearer \($0)")] } ?? [])
         )
     }
 
@@ -68,7 +71,10 @@ public struct LiveServer: Sendable {
     public func token(tenant: String, clientId: String, secret: String) async throws -> String {
         let reply = try await postForm(
             "/\(tenant)/oauth2/v2.0/token",
-            [("grant_type", "client_credentials"), ("client_id", clientId), ("client_secret", secret), ("scope", "https://api.security.microsoft.com/.default")]
+            [
+                ("grant_type", "client_credentials"), ("client_id", clientId), ("client_secret", secret),
+                ("scope", "https://api.security.microsoft.com/.default"),
+            ]
         )
         guard reply.status == 200, let token = try reply.json()["access_token"] as? String else {
             throw TestSupportError("token request failed with \(reply.status): \(reply.text)")
@@ -91,7 +97,9 @@ public struct TestSupportError: Error, CustomStringConvertible {
 /// Starts OpenMTP on its embedded SQLite store in `dataDirectory` (port 0, real HTTPS), runs `body`, then shuts the
 /// server down gracefully.
 public func withLiveServer<T: Sendable>(
-    dataDirectory: URL, demo: Bool = true, _ body: @Sendable (LiveServer) async throws -> T
+    dataDirectory: URL,
+    demo: Bool = true,
+    _ body: @Sendable (LiveServer) async throws -> T
 ) async throws -> T {
     let (started, continuation) = AsyncStream.makeStream(of: RunningServer.self)
     let configuration = ServerConfiguration(dataDirectory: dataDirectory, host: "127.0.0.1", port: 0, demo: demo, logLevel: .warning)
@@ -110,8 +118,11 @@ public func withLiveServer<T: Sendable>(
         tls.trustRoots = .file(caFile.path)
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
         let server = LiveServer(
-            baseURL: running.baseURL, dataDirectory: dataDirectory, caFile: caFile,
-            demo: try running.demoManifest.map(DemoManifest.read(from:)), client: client
+            baseURL: running.baseURL,
+            dataDirectory: dataDirectory,
+            caFile: caFile,
+            demo: try running.demoManifest.map(DemoManifest.read(from:)),
+            client: client
         )
         let result: Result<T, any Error>
         do {

@@ -87,7 +87,9 @@ extension Apps {
 
 extension DataFolderOptions {
     var configuration: ServerConfiguration {
-        ServerConfiguration(dataDirectory: dataDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? ServerConfiguration.defaultDataDirectory)
+        ServerConfiguration(
+            dataDirectory: dataDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? ServerConfiguration.defaultDataDirectory
+        )
     }
 }
 

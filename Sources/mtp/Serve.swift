@@ -48,7 +48,11 @@ struct Serve: AsyncParsableCommand {
             }
         let configuration = ServerConfiguration(
             dataDirectory: data.dataDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? ServerConfiguration.defaultDataDirectory,
-            host: host, port: port, tls: tls, demo: demo, logLevel: Logger.Level(rawValue: logLevel) ?? .info
+            host: host,
+            port: port,
+            tls: tls,
+            demo: demo,
+            logLevel: Logger.Level(rawValue: logLevel) ?? .info
         )
         let app = try await buildApplication(configuration: configuration) { running in
             // Written unbuffered, so it shows at once when stdout is a file or pipe.

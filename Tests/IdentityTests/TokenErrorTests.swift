@@ -10,14 +10,20 @@ import Testing
 struct TokenErrorTests {
     let clock = fixedClock()
 
-    func refusal(_ parameters: [String: String], tenant: String? = nil, version: TokenEndpointVersion = .v2, basic: String? = nil) async throws
+    func refusal(
+        _ parameters: [String: String],
+        tenant: String? = nil,
+        version: TokenEndpointVersion = .v2,
+        basic: String? = nil
+    ) async throws
         -> IdentityError
     {
         let fixture = try await DirectoryFixture.make(permissions: ["Incident.Read.All"], clock: clock)
         let keys = try await SigningKeyRing.load(from: fixture.store, clock: clock)
         let tokens = TokenService(directory: fixture.store, issuer: TokenIssuer(keys: keys, clock: clock), clock: clock)
         var fields = ["grant_type": "client_credentials", "client_id": fixture.app.clientId, "client_secret": fixture.app.clientSecret]
-        fields[version == .v1 ? "resource" : "scope"] = version == .v1 ? "https://api.security.microsoft.com" : "https://api.security.microsoft.com/.default"
+        fields[version == .v1 ? "resource" : "scope"] =
+            version == .v1 ? "https://api.security.microsoft.com" : "https://api.security.microsoft.com/.default"
         for (key, value) in parameters { fields[key] = value.isEmpty ? nil : value }
         let request = TokenRequest(tenant: tenant ?? fixture.tenant.id, version: version, parameters: fields, authorizationHeader: basic)
         do {
@@ -31,12 +37,12 @@ struct TokenErrorTests {
     @Test(
         "each refusal has Entra's error, code and status",
         arguments: [
-            (["client_secret": "wrong"], "invalid_client", 7000215, 401),
-            (["client_secret": ""], "invalid_client", 7000218, 401),
+            (["client_secret": "wrong"], "invalid_client", 7_000_215, 401),
+            (["client_secret": ""], "invalid_client", 7_000_218, 401),
             (["client_id": "00000000-0000-0000-0000-000000000000"], "unauthorized_client", 700016, 400),
             (["grant_type": ""], "invalid_request", 900144, 400),
             (["grant_type": "password"], "unsupported_grant_type", 70003, 400),
-            (["scope": "https://api.security.microsoft.com/Incident.Read.All"], "invalid_scope", 1002012, 400),
+            (["scope": "https://api.security.microsoft.com/Incident.Read.All"], "invalid_scope", 1_002_012, 400),
             (["scope": "https://api.security.microsoft.com/.default https://graph.microsoft.com/.default"], "invalid_scope", 700022, 400),
             (["scope": "https://graph.microsoft.com/.default"], "invalid_resource", 500011, 400),
             (["scope": "offline_access"], "invalid_scope", 70011, 400),
@@ -70,8 +76,10 @@ struct TokenErrorTests {
         let tokens = TokenService(directory: fixture.store, issuer: TokenIssuer(keys: keys, clock: clock), clock: clock)
         let header = "Basic " + Data("\(fixture.app.clientId):nope".utf8).base64EncodedString()
         let request = TokenRequest(
-            tenant: fixture.tenant.id, version: .v2,
-            parameters: ["grant_type": "client_credentials", "scope": "https://api.security.microsoft.com/.default"], authorizationHeader: header
+            tenant: fixture.tenant.id,
+            version: .v2,
+            parameters: ["grant_type": "client_credentials", "scope": "https://api.security.microsoft.com/.default"],
+            authorizationHeader: header
         )
         await #expect(throws: IdentityError.invalidClientSecret(appId: fixture.app.clientId)) { try await tokens.token(for: request) }
     }
@@ -81,7 +89,7 @@ struct TokenErrorTests {
         let error = IdentityError.invalidClientSecret(appId: "app")
         let body = error.body(traceId: "t-1", correlationId: "c-1", at: Timestamp(iso8601: "2026-03-01T12:00:00.1234567Z")!)
         #expect(body.error == "invalid_client")
-        #expect(body.errorCodes == [7000215])
+        #expect(body.errorCodes == [7_000_215])
         #expect(body.timestamp == "2026-03-01 12:00:00Z")
         #expect(body.errorDescription.hasPrefix("AADSTS7000215: Invalid client secret provided."))
         #expect(body.errorDescription.hasSuffix("\r\nTrace ID: t-1\r\nCorrelation ID: c-1\r\nTimestamp: 2026-03-01 12:00:00Z"))

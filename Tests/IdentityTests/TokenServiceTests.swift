@@ -55,7 +55,9 @@ struct TokenServiceTests {
         #expect(claims.exp == now + 3599)
         #expect(claims.appDisplayName == "daemon")
 
-        let header = try JSONSerialization.jsonObject(with: Data(Base64URL.decode(String(response.accessToken.split(separator: ".")[0]))!)) as? [String: String]
+        let header =
+            try JSONSerialization.jsonObject(with: Data(Base64URL.decode(String(response.accessToken.split(separator: ".")[0]))!))
+            as? [String: String]
         #expect(header?["alg"] == "RS256")
         #expect(header?["typ"] == "JWT")
         #expect(header?["kid"] == keys.activeKeyId)

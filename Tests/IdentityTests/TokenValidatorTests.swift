@@ -14,7 +14,8 @@ struct TokenValidatorTests {
     func issued(_ fixture: DirectoryFixture, keys: SigningKeyRing) async throws -> String {
         let tokens = TokenService(directory: fixture.store, issuer: TokenIssuer(keys: keys, clock: clock), clock: clock)
         let request = TokenRequest(
-            tenant: fixture.tenant.id, version: .v1,
+            tenant: fixture.tenant.id,
+            version: .v1,
             parameters: [
                 "grant_type": "client_credentials", "client_id": fixture.app.clientId, "client_secret": fixture.app.clientSecret,
                 "resource": "https://api.security.microsoft.com",

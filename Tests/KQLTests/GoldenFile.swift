@@ -68,7 +68,8 @@ struct GoldenFile {
                 guard let separator = body.firstIndex(of: "----") else { throw GoldenError("query at line \(start) has no ----") }
                 cases.append(
                     Case(
-                        query: body[1..<separator].joined(separator: "\n"), line: start,
+                        query: body[1..<separator].joined(separator: "\n"),
+                        line: start,
                         expectation: .rows(columns: try Self.columns(body[separator + 1]), rows: body[(separator + 2)...].map(Self.cells))
                     )
                 )

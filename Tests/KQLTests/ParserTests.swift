@@ -6,7 +6,12 @@ import Testing
 @Suite("KQL parser")
 struct ParserTests {
     /// Parses `marked` without its marker and checks the first diagnostic's code and that it starts at the marker.
-    func expectDiagnostic(_ marked: String, _ code: DiagnosticCode, messageContains fragment: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectDiagnostic(
+        _ marked: String,
+        _ code: DiagnosticCode,
+        messageContains fragment: String? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let marker = marked.range(of: "⚑")!
         let offset = marked[..<marker.lowerBound].utf8.count
         let source = marked.replacingCharacters(in: marker, with: "")
@@ -17,7 +22,9 @@ struct ParserTests {
             let first = error.diagnostics.first
             #expect(first?.code == code, sourceLocation: sourceLocation)
             #expect(first?.span.start == offset, "\(String(describing: first))", sourceLocation: sourceLocation)
-            if let fragment { #expect(first?.message.contains(fragment) == true, "\(String(describing: first?.message))", sourceLocation: sourceLocation) }
+            if let fragment {
+                #expect(first?.message.contains(fragment) == true, "\(String(describing: first?.message))", sourceLocation: sourceLocation)
+            }
         }
     }
 
@@ -48,7 +55,8 @@ struct ParserTests {
 
     @Test("tokens: timespans, verbatim and obfuscated strings, negated operators, comments")
     func tokens() throws {
-        let kinds = try Lexer.tokenize(#"T // comment"# + "\n" + #"| where X !has @"C:\x" and Y in~ (h'a', 1.5h, 30m, 2d, 100ms) and Z !in ("q")"#).map(\.kind)
+        let kinds = try Lexer.tokenize(#"T // comment"# + "\n" + #"| where X !has @"C:\x" and Y in~ (h'a', 1.5h, 30m, 2d, 100ms) and Z !in ("q")"#)
+            .map(\.kind)
         #expect(kinds.contains(.identifier("!has")))
         #expect(kinds.contains(.string(#"C:\x"#)))
         #expect(kinds.contains(.identifier("in~")))

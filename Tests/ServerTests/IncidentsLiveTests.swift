@@ -47,7 +47,9 @@ struct IncidentsLiveTests {
                 let demo = try #require(server.demo)
                 let token = try await server.token(tenant: demo.tenantId, clientId: demo.apps.full.clientId, secret: demo.apps.full.clientSecret)
                 let unknownColumn = try await server.postJSON(
-                    "/api/advancedhunting/run", #"{"Query":"DeviceProcessEvents\n| where FileNam == 'x'"}"#, bearer: token
+                    "/api/advancedhunting/run",
+                    #"{"Query":"DeviceProcessEvents\n| where FileNam == 'x'"}"#,
+                    bearer: token
                 )
                 #expect(unknownColumn.status == 400)
                 let message = try #require((try unknownColumn.json()["error"] as? [String: String])?["message"])

@@ -19,14 +19,18 @@ struct SeedStepsLiveTests {
                 // Step 1, as `mtp apps create` does it: a second store on the same database file, while the server runs.
                 let directory = DirectoryService(store: try SQLiteStore(path: data.appendingPathComponent("openmtp.sqlite").path))
                 let app = try await directory.registerApplication(
-                    in: directory.tenant("contoso.test"), name: "SOAR connector", applicationPermissions: ["Incident.ReadWrite.All", "AdvancedHunting.Read.All"]
+                    in: directory.tenant("contoso.test"),
+                    name: "SOAR connector",
+                    applicationPermissions: ["Incident.ReadWrite.All", "AdvancedHunting.Read.All"]
                 )
 
                 // Step 2, v1 exactly as the PowerShell and Python samples send it.
                 let v1 = try await server.postForm(
                     "/\(demo.tenantId)/oauth2/token",
-                    [("resource", "https://api.security.microsoft.com"), ("client_id", app.clientId), ("client_secret", app.clientSecret),
-                     ("grant_type", "client_credentials")]
+                    [
+                        ("resource", "https://api.security.microsoft.com"), ("client_id", app.clientId), ("client_secret", app.clientSecret),
+                        ("grant_type", "client_credentials"),
+                    ]
                 )
                 #expect(v1.status == 200)
                 let v1Body = try v1.json()
@@ -41,8 +45,10 @@ struct SeedStepsLiveTests {
                 // Step 2, v2 as the curl sample sends it.
                 let v2 = try await server.postForm(
                     "/\(demo.tenantId)/oauth2/v2.0/token",
-                    [("grant_type", "client_credentials"), ("client_id", app.clientId), ("scope", "https://api.security.microsoft.com/.default"),
-                     ("client_secret", app.clientSecret)]
+                    [
+                        ("grant_type", "client_credentials"), ("client_id", app.clientId), ("scope", "https://api.security.microsoft.com/.default"),
+                        ("client_secret", app.clientSecret),
+                    ]
                 )
                 #expect(v2.status == 200)
                 let v2Body = try v2.json()
@@ -69,7 +75,11 @@ struct SeedStepsLiveTests {
                 #expect(hunt.status == 200)
                 let result = try hunt.json()
                 let schema = try #require(result["Schema"] as? [[String: String]])
-                #expect(schema == [["Name": "Timestamp", "Type": "DateTime"], ["Name": "DeviceName", "Type": "String"], ["Name": "FileName", "Type": "String"]])
+                #expect(
+                    schema == [
+                        ["Name": "Timestamp", "Type": "DateTime"], ["Name": "DeviceName", "Type": "String"], ["Name": "FileName", "Type": "String"],
+                    ]
+                )
                 let rows = try #require(result["Results"] as? [[String: Any]])
                 #expect(Set(rows.compactMap { $0["FileName"] as? String }) == ["mimikatz.exe", "whoami.exe"])
                 #expect(result["Stats"] is [String: Any])
@@ -108,7 +118,9 @@ struct SeedStepsLiveTests {
             try await withLiveServer(dataDirectory: data) { server in
                 let demo = try #require(server.demo)
                 let readOnly = try await server.token(
-                    tenant: demo.tenantId, clientId: demo.apps.incidentsReadOnly.clientId, secret: demo.apps.incidentsReadOnly.clientSecret
+                    tenant: demo.tenantId,
+                    clientId: demo.apps.incidentsReadOnly.clientId,
+                    secret: demo.apps.incidentsReadOnly.clientSecret
                 )
                 #expect(try await server.get("/api/incidents", bearer: readOnly).status == 200)
                 let hunt = try await server.postJSON("/api/advancedhunting/run", #"{"Query":"DeviceProcessEvents | take 1"}"#, bearer: readOnly)
@@ -118,12 +130,17 @@ struct SeedStepsLiveTests {
                 #expect(error["message"]?.contains("AdvancedHunting.Read.All") == true)
 
                 let huntingOnly = try await server.token(
-                    tenant: demo.tenantId, clientId: demo.apps.huntingOnly.clientId, secret: demo.apps.huntingOnly.clientSecret
+                    tenant: demo.tenantId,
+                    clientId: demo.apps.huntingOnly.clientId,
+                    secret: demo.apps.huntingOnly.clientSecret
                 )
                 let incidents = try await server.get("/api/incidents", bearer: huntingOnly)
                 #expect(incidents.status == 403)
                 #expect(try (incidents.json()["error"] as? [String: String])?["message"]?.contains("Incident.Read.All") == true)
-                #expect(try await server.postJSON("/api/advancedhunting/run", #"{"Query":"DeviceProcessEvents | count"}"#, bearer: huntingOnly).status == 200)
+                #expect(
+                    try await server.postJSON("/api/advancedhunting/run", #"{"Query":"DeviceProcessEvents | count"}"#, bearer: huntingOnly).status
+                        == 200
+                )
             }
         }
     }
@@ -136,7 +153,9 @@ struct SeedStepsLiveTests {
                 let directory = DirectoryService(store: try SQLiteStore(path: data.appendingPathComponent("openmtp.sqlite").path))
                 let other = try await directory.createTenant(domain: "fabrikam.test", displayName: "Fabrikam")
                 let app = try await directory.registerApplication(
-                    in: other, name: "fabrikam app", applicationPermissions: ["Incident.Read.All", "AdvancedHunting.Read.All"]
+                    in: other,
+                    name: "fabrikam app",
+                    applicationPermissions: ["Incident.Read.All", "AdvancedHunting.Read.All"]
                 )
                 let token = try await server.token(tenant: "fabrikam.test", clientId: app.clientId, secret: app.clientSecret)
 
@@ -156,8 +175,10 @@ struct SeedStepsLiveTests {
                 // The other tenant's app cannot get a token from the demo tenant.
                 let crossed = try await server.postForm(
                     "/\(demo.tenantId)/oauth2/v2.0/token",
-                    [("grant_type", "client_credentials"), ("client_id", app.clientId), ("client_secret", app.clientSecret),
-                     ("scope", "https://api.security.microsoft.com/.default")]
+                    [
+                        ("grant_type", "client_credentials"), ("client_id", app.clientId), ("client_secret", app.clientSecret),
+                        ("scope", "https://api.security.microsoft.com/.default"),
+                    ]
                 )
                 #expect(crossed.status == 400)
                 #expect(try crossed.json()["error_codes"] as? [Int] == [700016])
@@ -172,13 +193,15 @@ struct SeedStepsLiveTests {
                 let demo = try #require(server.demo)
                 let wrongSecret = try await server.postForm(
                     "/\(demo.tenantId)/oauth2/v2.0/token",
-                    [("grant_type", "client_credentials"), ("client_id", demo.apps.full.clientId), ("client_secret", "wrong"),
-                     ("scope", "https://api.security.microsoft.com/.default")]
+                    [
+                        ("grant_type", "client_credentials"), ("client_id", demo.apps.full.clientId), ("client_secret", "wrong"),
+                        ("scope", "https://api.security.microsoft.com/.default"),
+                    ]
                 )
                 #expect(wrongSecret.status == 401)
                 let body = try wrongSecret.json()
                 #expect(body["error"] as? String == "invalid_client")
-                #expect(body["error_codes"] as? [Int] == [7000215])
+                #expect(body["error_codes"] as? [Int] == [7_000_215])
                 let description = try #require(body["error_description"] as? String)
                 #expect(description.hasPrefix("AADSTS7000215: "))
                 #expect(description.contains("\r\nTrace ID: \(try #require(body["trace_id"] as? String))\r\nCorrelation ID: "))
@@ -194,7 +217,8 @@ struct SeedStepsLiveTests {
                 // Client secret in HTTP Basic, form body without a Content-Type (as msticpy sends it).
                 let basic = Data("\(demo.apps.full.clientId):\(demo.apps.full.clientSecret)".utf8).base64EncodedString()
                 let viaBasic = try await server.send(
-                    "POST", "/\(demo.tenantId)/oauth2/token",
+                    "POST",
+                    "/\(demo.tenantId)/oauth2/token",
                     body: Data("grant_type=client_credentials&resource=https%3A%2F%2Fapi.security.microsoft.com%2F".utf8),
                     headers: [("Authorization", "Basic \(basic)")]
                 )

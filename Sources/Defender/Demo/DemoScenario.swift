@@ -27,62 +27,124 @@ public struct DemoScenario: Sendable {
         let id = firstIncidentId
 
         let mimikatz = Self.alert(
-            "da\(id)1_mimikatz", incident: id, title: "'Mimikatz' hacktool was detected", category: "CredentialAccess", severity: .high,
-            source: "WindowsDefenderAv", device: ws, at: at(185), techniques: ["T1003"], threat: "Mimikatz",
+            "da\(id)1_mimikatz",
+            incident: id,
+            title: "'Mimikatz' hacktool was detected",
+            category: "CredentialAccess",
+            severity: .high,
+            source: "WindowsDefenderAv",
+            device: ws,
+            at: at(185),
+            techniques: ["T1003"],
+            threat: "Mimikatz",
             entities: [Self.file("mimikatz.exe", path: #"C:\Users\jdoe\Downloads"#, sha1: "d1f2b0b8a1c53e1e5ea0f3a6c4b7e8d9a0b1c2d3", device: ws)]
         )
         let encodedPowerShell = Self.alert(
-            "da\(id)2_powershell", incident: id, title: "Suspicious PowerShell command line", category: "Execution", severity: .medium,
-            source: "WindowsDefenderAtp", device: ws, at: at(190), techniques: ["T1059.001"], threat: nil,
+            "da\(id)2_powershell",
+            incident: id,
+            title: "Suspicious PowerShell command line",
+            category: "Execution",
+            severity: .medium,
+            source: "WindowsDefenderAtp",
+            device: ws,
+            at: at(190),
+            techniques: ["T1059.001"],
+            threat: nil,
             entities: [Self.process("powershell.exe", commandLine: "powershell.exe -nop -w hidden -enc SQBFAFgA", device: ws)]
         )
         incidents.append(
             Incident(
-                incidentId: id, incidentName: "Multi-stage incident involving Execution & Credential access on one endpoint",
-                createdTime: at(184), lastUpdateTime: at(180), severity: .high, tags: ["Credential Theft"],
+                incidentId: id,
+                incidentName: "Multi-stage incident involving Execution & Credential access on one endpoint",
+                createdTime: at(184),
+                lastUpdateTime: at(180),
+                severity: .high,
+                tags: ["Credential Theft"],
                 alerts: [encodedPowerShell, mimikatz]
             )
         )
 
         let beacon = Self.alert(
-            "da\(id + 1)1_beacon", incident: id + 1, title: "Connection to a custom network indicator", category: "CommandAndControl",
-            severity: .medium, source: "WindowsDefenderAtp", device: srv, at: at(95), techniques: ["T1071"], threat: nil,
+            "da\(id + 1)1_beacon",
+            incident: id + 1,
+            title: "Connection to a custom network indicator",
+            category: "CommandAndControl",
+            severity: .medium,
+            source: "WindowsDefenderAtp",
+            device: srv,
+            at: at(95),
+            techniques: ["T1071"],
+            threat: nil,
             entities: [Self.ip("203.0.113.45", device: srv), Self.url("http://update-check.example.net/beacon", device: srv)]
         )
         incidents.append(
             Incident(
-                incidentId: id + 1, incidentName: "Suspicious connection to a command-and-control host on one endpoint",
-                createdTime: at(94), lastUpdateTime: at(60), assignedTo: "secops@contoso.test", status: .inProgress, severity: .medium,
-                comments: [IncidentComment(comment: "Isolating the server while we check the beacon.", createdBy: "secops@contoso.test", createdTime: at(60))],
+                incidentId: id + 1,
+                incidentName: "Suspicious connection to a command-and-control host on one endpoint",
+                createdTime: at(94),
+                lastUpdateTime: at(60),
+                assignedTo: "secops@contoso.test",
+                status: .inProgress,
+                severity: .medium,
+                comments: [
+                    IncidentComment(comment: "Isolating the server while we check the beacon.", createdBy: "secops@contoso.test", createdTime: at(60))
+                ],
                 alerts: [beacon]
             )
         )
 
         var phish = Self.alert(
-            "fa\(id + 2)1_phish", incident: id + 2, title: "Email messages containing malicious URL removed after delivery", category: "InitialAccess",
-            severity: .low, source: "OfficeATP", device: nil, at: at(300), techniques: ["T1566.002"], threat: nil,
+            "fa\(id + 2)1_phish",
+            incident: id + 2,
+            title: "Email messages containing malicious URL removed after delivery",
+            category: "InitialAccess",
+            severity: .low,
+            source: "OfficeATP",
+            device: nil,
+            at: at(300),
+            techniques: ["T1566.002"],
+            threat: nil,
             entities: [Self.mailbox("jdoe@contoso.test")]
         )
         phish.serviceSource = "MicrosoftDefenderForOffice365"
         incidents.append(
             Incident(
-                incidentId: id + 2, incidentName: "Email messages containing malicious URL removed after delivery involving one user",
-                createdTime: at(299), lastUpdateTime: at(240), severity: .low, alerts: [phish]
+                incidentId: id + 2,
+                incidentName: "Email messages containing malicious URL removed after delivery involving one user",
+                createdTime: at(299),
+                lastUpdateTime: at(240),
+                severity: .low,
+                alerts: [phish]
             )
         )
 
         var test = Self.alert(
-            "da\(id + 3)1_eicar", incident: id + 3, title: "EICAR test file detected", category: "Malware", severity: .informational,
-            source: "WindowsDefenderAv", device: ws, at: at(2 * 24 * 60), techniques: [], threat: "EICAR_Test_File",
+            "da\(id + 3)1_eicar",
+            incident: id + 3,
+            title: "EICAR test file detected",
+            category: "Malware",
+            severity: .informational,
+            source: "WindowsDefenderAv",
+            device: ws,
+            at: at(2 * 24 * 60),
+            techniques: [],
+            threat: "EICAR_Test_File",
             entities: [Self.file("eicar.com", path: #"C:\Temp"#, sha1: "3395856ce81f2b7382dee72602f798b642f14140", device: ws)]
         )
         test.status = .resolved
         test.resolvedTime = at(2 * 24 * 60 - 30)
         incidents.append(
             Incident(
-                incidentId: id + 3, incidentName: "EICAR test file detected on one endpoint", createdTime: at(2 * 24 * 60),
-                lastUpdateTime: at(2 * 24 * 60 - 30), assignedTo: "admin@contoso.test", classification: .informationalExpectedActivity,
-                determination: .securityTesting, status: .resolved, severity: .informational, alerts: [test]
+                incidentId: id + 3,
+                incidentName: "EICAR test file detected on one endpoint",
+                createdTime: at(2 * 24 * 60),
+                lastUpdateTime: at(2 * 24 * 60 - 30),
+                assignedTo: "admin@contoso.test",
+                classification: .informationalExpectedActivity,
+                determination: .securityTesting,
+                status: .resolved,
+                severity: .informational,
+                alerts: [test]
             )
         )
         self.incidents = incidents
@@ -95,19 +157,44 @@ public struct DemoScenario: Sendable {
     // MARK: Builders
 
     private static func alert(
-        _ alertId: String, incident: Int64, title: String, category: String, severity: Severity, source: String, device: Device?,
-        at time: Timestamp, techniques: [String], threat: String?, entities: [AlertEntity]
+        _ alertId: String,
+        incident: Int64,
+        title: String,
+        category: String,
+        severity: Severity,
+        source: String,
+        device: Device?,
+        at time: Timestamp,
+        techniques: [String],
+        threat: String?,
+        entities: [AlertEntity]
     ) -> Alert {
         Alert(
-            alertId: alertId, incidentId: incident, serviceSource: "MicrosoftDefenderForEndpoint", creationTime: time.adding(seconds: 60),
-            lastUpdatedTime: time.adding(seconds: 120), firstActivity: time, lastActivity: time.adding(seconds: 30), title: title,
-            description: "\(title). Review the device timeline and the related evidence.", category: category, severity: severity,
-            detectionSource: source, threatFamilyName: threat, mitreTechniques: techniques,
+            alertId: alertId,
+            incidentId: incident,
+            serviceSource: "MicrosoftDefenderForEndpoint",
+            creationTime: time.adding(seconds: 60),
+            lastUpdatedTime: time.adding(seconds: 120),
+            firstActivity: time,
+            lastActivity: time.adding(seconds: 30),
+            title: title,
+            description: "\(title). Review the device timeline and the related evidence.",
+            category: category,
+            severity: severity,
+            detectionSource: source,
+            threatFamilyName: threat,
+            mitreTechniques: techniques,
             devices: device.map {
                 [
                     AlertDevice(
-                        mdatpDeviceId: $0.id, deviceDnsName: $0.name, osPlatform: $0.os, version: $0.os == "Windows10" ? "22H2" : "1809",
-                        osBuild: $0.build, riskScore: severity == .high ? "High" : "Medium", rbacGroupName: "Contoso-Workstations", rbacGroupId: 9,
+                        mdatpDeviceId: $0.id,
+                        deviceDnsName: $0.name,
+                        osPlatform: $0.os,
+                        version: $0.os == "Windows10" ? "22H2" : "1809",
+                        osBuild: $0.build,
+                        riskScore: severity == .high ? "High" : "Medium",
+                        rbacGroupName: "Contoso-Workstations",
+                        rbacGroupId: 9,
                         firstSeen: time.adding(seconds: -90 * 86_400)
                     )
                 ]

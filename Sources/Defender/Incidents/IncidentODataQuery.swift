@@ -13,7 +13,11 @@ public enum IncidentODataQuery {
         if let top = options["$top"] {
             guard let value = Int(top), value >= 0 else { throw .odata("'$top=\(top)': the value must be a non-negative integer.") }
             guard value <= maxPageSize else {
-                throw DefenderError(code: "BadRequest", message: "The $top value \(value) exceeds the maximum page size of \(maxPageSize).", httpStatus: 400)
+                throw DefenderError(
+                    code: "BadRequest",
+                    message: "The $top value \(value) exceeds the maximum page size of \(maxPageSize).",
+                    httpStatus: 400
+                )
             }
             query.top = value
         }
@@ -107,7 +111,9 @@ private struct FilterParser {
             guard let timestamp = Timestamp(iso8601: text) else { throw error("'\(text)' is not a valid date-time for \(field.rawValue)") }
             return .timestamp(timestamp)
         case .status, .assignedTo:
-            guard case .quoted(let string) = token else { throw error("expected a quoted string for \(field.rawValue), e.g. '\(field == .status ? "Active" : "user@contoso.com")'") }
+            guard case .quoted(let string) = token else {
+                throw error("expected a quoted string for \(field.rawValue), e.g. '\(field == .status ? "Active" : "user@contoso.com")'")
+            }
             return .string(string)
         }
     }

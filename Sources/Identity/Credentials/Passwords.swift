@@ -31,7 +31,11 @@ public enum Passwords {
 
     private static func key(_ password: String, salt: [UInt8], rounds: Int) throws -> [UInt8] {
         let key = try KDF.Insecure.PBKDF2.deriveKey(
-            from: Array(password.utf8), salt: salt, using: .sha256, outputByteCount: 32, unsafeUncheckedRounds: rounds
+            from: Array(password.utf8),
+            salt: salt,
+            using: .sha256,
+            outputByteCount: 32,
+            unsafeUncheckedRounds: rounds
         )
         return key.withUnsafeBytes { Array($0) }
     }

@@ -41,7 +41,8 @@ public struct DirectoryService: Sendable {
             guard let permission = ThreatProtectionResource.applicationPermission(value) else {
                 let offered = ThreatProtectionResource.applicationPermissions.map(\.value).joined(separator: ", ")
                 throw IdentityError(
-                    "Request_BadRequest", 0,
+                    "Request_BadRequest",
+                    0,
                     "'\(value)' is not an application permission of \(ThreatProtectionResource.displayName). Offered: \(offered)."
                 )
             }
@@ -49,14 +50,23 @@ public struct DirectoryService: Sendable {
         }
         let now = clock.now()
         let application = ApplicationRecord(
-            tenantId: tenant.id, appId: UUID().uuidString.lowercased(), objectId: UUID().uuidString.lowercased(),
-            servicePrincipalId: UUID().uuidString.lowercased(), displayName: name, isPublicClient: false, createdAt: now
+            tenantId: tenant.id,
+            appId: UUID().uuidString.lowercased(),
+            objectId: UUID().uuidString.lowercased(),
+            servicePrincipalId: UUID().uuidString.lowercased(),
+            displayName: name,
+            isPublicClient: false,
+            createdAt: now
         )
         let secret = ClientSecrets.generate(appId: application.appId, now: now)
         let grants = permissions.map {
             AppRoleAssignmentRecord(
-                tenantId: tenant.id, principalId: application.servicePrincipalId, resourceAppId: ThreatProtectionResource.appId,
-                appRoleId: $0.id, value: $0.value, createdAt: now
+                tenantId: tenant.id,
+                principalId: application.servicePrincipalId,
+                resourceAppId: ThreatProtectionResource.appId,
+                appRoleId: $0.id,
+                value: $0.value,
+                createdAt: now
             )
         }
         try await store.insertApplication(application, secrets: [secret.record], grants: grants)
@@ -64,12 +74,24 @@ public struct DirectoryService: Sendable {
     }
 
     /// Creates a user with a password and portal roles.
-    public func createUser(in tenant: TenantRecord, userName: String, displayName: String, password: String, roles: [String]) async throws -> UserRecord {
+    public func createUser(
+        in tenant: TenantRecord,
+        userName: String,
+        displayName: String,
+        password: String,
+        roles: [String]
+    ) async throws -> UserRecord {
         let derived = try Passwords.derive(password)
         let user = UserRecord(
-            tenantId: tenant.id, objectId: UUID().uuidString.lowercased(), userPrincipalName: "\(userName)@\(tenant.domain)",
-            displayName: displayName, passwordSalt: derived.salt, passwordHash: derived.hash, passwordRounds: derived.rounds,
-            roles: roles, createdAt: clock.now()
+            tenantId: tenant.id,
+            objectId: UUID().uuidString.lowercased(),
+            userPrincipalName: "\(userName)@\(tenant.domain)",
+            displayName: displayName,
+            passwordSalt: derived.salt,
+            passwordHash: derived.hash,
+            passwordRounds: derived.rounds,
+            roles: roles,
+            createdAt: clock.now()
         )
         try await store.insertUser(user)
         return user

@@ -35,22 +35,35 @@ public enum ThreatProtectionResource {
     public static let permissions: [ResourcePermission] = [
         .init(kind: .application, value: "Incident.Read.All", id: "a9790345-4595-42e4-971a-ccdc79f19b7c", displayName: "Read all incidents"),
         .init(
-            kind: .application, value: "Incident.ReadWrite.All", id: "8d90f441-09cf-4fdc-ab45-e874fa3a28e8",
+            kind: .application,
+            value: "Incident.ReadWrite.All",
+            id: "8d90f441-09cf-4fdc-ab45-e874fa3a28e8",
             displayName: "Read and write all incidents"
         ),
         .init(
-            kind: .application, value: "AdvancedHunting.Read.All", id: "7734e8e5-8dde-42fc-b5ae-6eafea078693",
+            kind: .application,
+            value: "AdvancedHunting.Read.All",
+            id: "7734e8e5-8dde-42fc-b5ae-6eafea078693",
             displayName: "Run advanced hunting queries"
         ),
         .init(
-            kind: .application, value: "CustomDetections.ReadWrite.All", id: "a7deff90-e2f5-4e4e-83a3-2c74e7002e28",
+            kind: .application,
+            value: "CustomDetections.ReadWrite.All",
+            id: "a7deff90-e2f5-4e4e-83a3-2c74e7002e28",
             displayName: "Read and write all custom detection rules"
         ),
         .init(kind: .delegated, value: "Incident.Read", id: "12c153a4-4204-4224-aa3c-4626e2f47c2b", displayName: "Read incidents"),
         .init(kind: .delegated, value: "Incident.ReadWrite", id: "2af415cc-88cf-4146-a0c8-444c3a80d5db", displayName: "Read and write incidents"),
-        .init(kind: .delegated, value: "AdvancedHunting.Read", id: "15f11de4-5113-4268-a2d1-0bad43d781f9", displayName: "Run advanced hunting queries"),
         .init(
-            kind: .delegated, value: "CustomDetections.ReadWrite", id: "ddbb8d0c-c86b-4ece-bcb7-0f031a9cf103",
+            kind: .delegated,
+            value: "AdvancedHunting.Read",
+            id: "15f11de4-5113-4268-a2d1-0bad43d781f9",
+            displayName: "Run advanced hunting queries"
+        ),
+        .init(
+            kind: .delegated,
+            value: "CustomDetections.ReadWrite",
+            id: "ddbb8d0c-c86b-4ece-bcb7-0f031a9cf103",
             displayName: "Read and write custom detection rules"
         ),
     ]

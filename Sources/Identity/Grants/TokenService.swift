@@ -30,7 +30,9 @@ public struct TokenService: Sendable {
     func clientCredentials(_ request: TokenRequest) async throws -> IssuedAccessToken {
         guard !["common", "organizations", "consumers"].contains(request.tenant.lowercased()) else {
             throw IdentityError(
-                "invalid_request", 50059, "No tenant-identifying information found in either the request or implied by any provided credentials."
+                "invalid_request",
+                50059,
+                "No tenant-identifying information found in either the request or implied by any provided credentials."
             )
         }
         guard let tenant = try await directory.tenant(idOrDomain: request.tenant) else { throw IdentityError.tenantNotFound(request.tenant) }
@@ -50,9 +52,13 @@ public struct TokenService: Sendable {
         return try await issuer.issueApplicationToken(
             tenantId: tenant.id,
             application: ApplicationIdentity(
-                appId: application.appId, servicePrincipalId: application.servicePrincipalId, displayName: application.displayName
+                appId: application.appId,
+                servicePrincipalId: application.servicePrincipalId,
+                displayName: application.displayName
             ),
-            resource: audience, roles: roles, credentialType: credentialType
+            resource: audience,
+            roles: roles,
+            credentialType: credentialType
         )
     }
 
@@ -73,7 +79,10 @@ public struct TokenService: Sendable {
     private func authenticate(_ application: ApplicationRecord, _ request: TokenRequest) async throws -> String {
         if request.parameter("client_assertion") != nil {
             throw IdentityError(
-                "invalid_client", 700027, "Client assertion contains an invalid signature. [Reason - The key was not found.]", status: 401
+                "invalid_client",
+                700027,
+                "Client assertion contains an invalid signature. [Reason - The key was not found.]",
+                status: 401
             )
         }
         guard let secret = request.basicCredentials?.secret ?? request.parameter("client_secret") else {

@@ -74,8 +74,11 @@ public struct SigningKeyRing: Sendable {
             keys: try keys.reversed().map { key in
                 let (modulus, exponent) = try key.publicKey.getKeyPrimitives()
                 return JSONWebKey(
-                    kid: key.keyId, n: Base64URL.encode(Array(modulus)), e: Base64URL.encode(Array(exponent)),
-                    x5c: [Data(key.certificateDER).base64EncodedString()], issuer: issuer
+                    kid: key.keyId,
+                    n: Base64URL.encode(Array(modulus)),
+                    e: Base64URL.encode(Array(exponent)),
+                    x5c: [Data(key.certificateDER).base64EncodedString()],
+                    issuer: issuer
                 )
             }
         )

@@ -26,8 +26,12 @@ public struct IssuedAccessToken: Sendable {
     /// The v1 endpoint's body: numbers as strings.
     public var v1Response: TokenResponseV1 {
         TokenResponseV1(
-            expiresIn: String(expiresIn), extExpiresIn: String(expiresIn), expiresOn: String(expiresOn.unixSeconds),
-            notBefore: String(notBefore.unixSeconds), resource: resource, accessToken: accessToken
+            expiresIn: String(expiresIn),
+            extExpiresIn: String(expiresIn),
+            expiresOn: String(expiresOn.unixSeconds),
+            notBefore: String(notBefore.unixSeconds),
+            resource: resource,
+            accessToken: accessToken
         )
     }
 
@@ -51,24 +55,47 @@ public struct TokenIssuer: Sendable {
 
     /// An application (app-only) token for `resource`, carrying the granted application permissions as `roles`.
     func issueApplicationToken(
-        tenantId: String, application: ApplicationIdentity, resource: String, roles: [String], credentialType: String
+        tenantId: String,
+        application: ApplicationIdentity,
+        resource: String,
+        roles: [String],
+        credentialType: String
     ) async throws -> IssuedAccessToken {
         let now = clock.now()
         let notBefore = now.adding(seconds: -settings.backdate)
         let expiresOn = now.adding(seconds: settings.accessTokenLifetime)
         let issuer = TokenSettings.v1Issuer(tenantId: tenantId)
         let claims = AccessTokenClaims(
-            aud: resource, iss: issuer, iat: notBefore.unixSeconds, nbf: notBefore.unixSeconds, exp: expiresOn.unixSeconds,
-            aio: Self.opaque(), appDisplayName: application.displayName, appid: application.appId, appidacr: credentialType,
-            idp: issuer, idtyp: "app", oid: application.servicePrincipalId, rh: Self.opaque(), roles: roles.isEmpty ? nil : roles,
-            scp: nil, sub: application.servicePrincipalId, tid: tenantId, uti: Self.opaque(), ver: "1.0"
+            aud: resource,
+            iss: issuer,
+            iat: notBefore.unixSeconds,
+            nbf: notBefore.unixSeconds,
+            exp: expiresOn.unixSeconds,
+            aio: Self.opaque(),
+            appDisplayName: application.displayName,
+            appid: application.appId,
+            appidacr: credentialType,
+            idp: issuer,
+            idtyp: "app",
+            oid: application.servicePrincipalId,
+            rh: Self.opaque(),
+            roles: roles.isEmpty ? nil : roles,
+            scp: nil,
+            sub: application.servicePrincipalId,
+            tid: tenantId,
+            uti: Self.opaque(),
+            ver: "1.0"
         )
         var header = JWTHeader()
         header.typ = "JWT"
         header.x5t = keys.activeKeyId
         let token = try await keys.collection.sign(claims, kid: JWKIdentifier(string: keys.activeKeyId), header: header)
         return IssuedAccessToken(
-            accessToken: token, resource: resource, notBefore: notBefore, expiresOn: expiresOn, expiresIn: settings.accessTokenLifetime
+            accessToken: token,
+            resource: resource,
+            notBefore: notBefore,
+            expiresOn: expiresOn,
+            expiresIn: settings.accessTokenLifetime
         )
     }
 

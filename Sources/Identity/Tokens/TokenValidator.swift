@@ -65,8 +65,12 @@ public struct TokenValidator: Sendable {
         }
         guard let tenant, tenant.id == claims.tid else { throw TokenRejection(reason: "unknown tenant \(claims.tid)") }
         return CallerIdentity(
-            tenantId: claims.tid, appId: claims.appid, objectId: claims.oid, displayName: claims.appDisplayName,
-            roles: Set(claims.roles ?? []), scopes: Set((claims.scp ?? "").split(separator: " ").map(String.init))
+            tenantId: claims.tid,
+            appId: claims.appid,
+            objectId: claims.oid,
+            displayName: claims.appDisplayName,
+            roles: Set(claims.roles ?? []),
+            scopes: Set((claims.scp ?? "").split(separator: " ").map(String.init))
         )
     }
 }

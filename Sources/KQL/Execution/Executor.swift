@@ -53,7 +53,9 @@ public struct Executor {
     }
 
     private func execute(_ plan: LogicalPlan) throws(KQLError) -> Relation {
-        if limits.shouldStop() { throw KQLError(.limitExceeded, "The query was cancelled or exceeded its time limit.", at: SourceSpan(start: 0, end: 0)) }
+        if limits.shouldStop() {
+            throw KQLError(.limitExceeded, "The query was cancelled or exceeded its time limit.", at: SourceSpan(start: 0, end: 0))
+        }
         switch plan {
         case .scan(let schema):
             let table = source.rows(of: schema.name) ?? ColumnarTable.empty(schema)
@@ -97,7 +99,12 @@ public struct QueryEngine: Sendable {
         try Binder(catalog: catalog, now: now).bind(try Parser.parse(text))
     }
 
-    public func run(_ text: String, over source: any TableSource, now: Int64, limits: ExecutionLimits = ExecutionLimits()) throws(KQLError) -> QueryResult {
+    public func run(
+        _ text: String,
+        over source: any TableSource,
+        now: Int64,
+        limits: ExecutionLimits = ExecutionLimits()
+    ) throws(KQLError) -> QueryResult {
         try Executor(source: source, limits: limits).run(try plan(text, now: now))
     }
 }

@@ -48,4 +48,3 @@ enum LiteralText {
         return sign * (whole * 10_000_000 + Int64((seconds * 1e7).rounded()))
     }
 }
-

@@ -28,7 +28,11 @@ public struct Binder {
         case .where(let predicate):
             let bound = try bind(predicate, in: scope, operator: op.keyword.name)
             guard bound.type == .bool else {
-                throw KQLError(.typeMismatch, "'\(op.keyword.name)' operator: the predicate must be of type bool, not \(bound.type).", at: predicate.span)
+                throw KQLError(
+                    .typeMismatch,
+                    "'\(op.keyword.name)' operator: the predicate must be of type bool, not \(bound.type).",
+                    at: predicate.span
+                )
             }
             return .filter(input, bound)
         case .project(let items):
@@ -37,14 +41,22 @@ public struct Binder {
                 let bound = try bind(item.expression, in: scope, operator: "project")
                 let name = item.name?.name ?? Self.derivedName(of: item.expression, position: index + 1)
                 if columns.contains(where: { $0.column.name == name }) {
-                    throw KQLError(.invalidArgument, "'project' operator: the column name '\(name)' is used more than once.", at: item.expression.span)
+                    throw KQLError(
+                        .invalidArgument,
+                        "'project' operator: the column name '\(name)' is used more than once.",
+                        at: item.expression.span
+                    )
                 }
                 columns.append(ProjectedColumn(column: ColumnSchema(name: name, type: bound.type), expression: bound))
             }
             return .project(input, columns)
         case .take(let count):
             guard case .constant(let value, _) = try bind(count, in: scope, operator: op.keyword.name), case .long(let rows) = value, rows >= 0 else {
-                throw KQLError(.invalidArgument, "'\(op.keyword.name)' operator: the row count must be a non-negative integer constant.", at: count.span)
+                throw KQLError(
+                    .invalidArgument,
+                    "'\(op.keyword.name)' operator: the row count must be a non-negative integer constant.",
+                    at: count.span
+                )
             }
             return .take(input, Int(clamping: rows))
         case .count:
@@ -116,7 +128,9 @@ public struct Binder {
             if let comparison = Comparison(rawValue: symbol) {
                 guard Typing.comparable(left.type, right.type) else {
                     throw KQLError(
-                        .typeMismatch, "Cannot compare values of types \(left.type) and \(right.type). Try adding explicit casts.", at: span
+                        .typeMismatch,
+                        "Cannot compare values of types \(left.type) and \(right.type). Try adding explicit casts.",
+                        at: span
                     )
                 }
                 return .compare(comparison, left, right)

@@ -31,7 +31,12 @@ public indirect enum BoundExpression: Sendable, Equatable {
 }
 
 public enum Comparison: String, Sendable, Equatable {
-    case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+    case equal = "=="
+    case notEqual = "!="
+    case less = "<"
+    case lessOrEqual = "<="
+    case greater = ">"
+    case greaterOrEqual = ">="
 
     func holds(_ order: Int) -> Bool {
         switch self {
@@ -46,7 +51,11 @@ public enum Comparison: String, Sendable, Equatable {
 }
 
 public enum ArithmeticOperator: String, Sendable, Equatable {
-    case add = "+", subtract = "-", multiply = "*", divide = "/", modulo = "%"
+    case add = "+"
+    case subtract = "-"
+    case multiply = "*"
+    case divide = "/"
+    case modulo = "%"
 }
 
 /// A string predicate with its case rule and polarity.

@@ -19,7 +19,9 @@ public struct Lexer {
         }
     }
 
-    private static let symbols = ["==", "!=", "<>", "<=", ">=", "=~", "!~", "..", "|", "(", ")", "[", "]", "{", "}", ",", ";", ":", ".", "=", "<", ">", "+", "-", "*", "/", "%"]
+    private static let symbols = [
+        "==", "!=", "<>", "<=", ">=", "=~", "!~", "..", "|", "(", ")", "[", "]", "{", "}", ",", ";", ":", ".", "=", "<", ">", "+", "-", "*", "/", "%",
+    ]
     private static let negatable: Set<String> = [
         "has", "has_cs", "contains", "contains_cs", "startswith", "startswith_cs", "endswith", "endswith_cs", "hasprefix",
         "hasprefix_cs", "hassuffix", "hassuffix_cs", "in", "between", "has_any", "has_all",
@@ -32,7 +34,7 @@ public struct Lexer {
         if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") {
             return Token(.string(try quoted(from: start)), span(from: start))
         }
-        if (byte == UInt8(ascii: "@") || byte == UInt8(ascii: "h") || byte == UInt8(ascii: "H")),
+        if byte == UInt8(ascii: "@") || byte == UInt8(ascii: "h") || byte == UInt8(ascii: "H"),
             let quote = peek(1), quote == UInt8(ascii: "'") || quote == UInt8(ascii: "\"")
         {
             index += 1
@@ -46,7 +48,7 @@ public struct Lexer {
         }
         if isIdentifierStart(byte) {
             var word = identifierText()
-            if (word == "in"), peek() == UInt8(ascii: "~") {
+            if word == "in", peek() == UInt8(ascii: "~") {
                 index += 1
                 word += "~"
             }

@@ -15,9 +15,19 @@ public struct Incident: Codable, Sendable, Equatable {
     public var alerts: [Alert]
 
     public init(
-        incidentId: Int64, redirectIncidentId: Int64? = nil, incidentName: String, createdTime: Timestamp, lastUpdateTime: Timestamp,
-        assignedTo: String? = nil, classification: Classification = .unknown, determination: Determination = .notAvailable,
-        status: IncidentStatus = .active, severity: Severity, tags: [String] = [], comments: [IncidentComment] = [], alerts: [Alert]
+        incidentId: Int64,
+        redirectIncidentId: Int64? = nil,
+        incidentName: String,
+        createdTime: Timestamp,
+        lastUpdateTime: Timestamp,
+        assignedTo: String? = nil,
+        classification: Classification = .unknown,
+        determination: Determination = .notAvailable,
+        status: IncidentStatus = .active,
+        severity: Severity,
+        tags: [String] = [],
+        comments: [IncidentComment] = [],
+        alerts: [Alert]
     ) {
         self.incidentId = incidentId
         self.redirectIncidentId = redirectIncidentId
@@ -76,12 +86,31 @@ public struct Alert: Codable, Sendable, Equatable {
     public var entities: [AlertEntity]
 
     public init(
-        alertId: String, incidentId: Int64, serviceSource: String, creationTime: Timestamp, lastUpdatedTime: Timestamp,
-        resolvedTime: Timestamp? = nil, firstActivity: Timestamp, lastActivity: Timestamp, title: String, description: String,
-        category: String, status: AlertStatus = .new, severity: Severity, investigationId: Int64? = nil,
-        investigationState: String = "Queued", classification: Classification? = nil, determination: Determination? = nil,
-        detectionSource: String, detectorId: String? = nil, assignedTo: String? = nil, actorName: String? = nil,
-        threatFamilyName: String? = nil, mitreTechniques: [String] = [], devices: [AlertDevice] = [], entities: [AlertEntity] = []
+        alertId: String,
+        incidentId: Int64,
+        serviceSource: String,
+        creationTime: Timestamp,
+        lastUpdatedTime: Timestamp,
+        resolvedTime: Timestamp? = nil,
+        firstActivity: Timestamp,
+        lastActivity: Timestamp,
+        title: String,
+        description: String,
+        category: String,
+        status: AlertStatus = .new,
+        severity: Severity,
+        investigationId: Int64? = nil,
+        investigationState: String = "Queued",
+        classification: Classification? = nil,
+        determination: Determination? = nil,
+        detectionSource: String,
+        detectorId: String? = nil,
+        assignedTo: String? = nil,
+        actorName: String? = nil,
+        threatFamilyName: String? = nil,
+        mitreTechniques: [String] = [],
+        devices: [AlertDevice] = [],
+        entities: [AlertEntity] = []
     ) {
         self.alertId = alertId
         self.incidentId = incidentId
@@ -128,9 +157,19 @@ public struct AlertDevice: Codable, Sendable, Equatable {
     public var tags: [String]
 
     public init(
-        mdatpDeviceId: String, aadDeviceId: String? = nil, deviceDnsName: String, osPlatform: String, version: String,
-        osProcessor: String = "x64", osBuild: Int64, healthStatus: String = "Active", riskScore: String,
-        rbacGroupName: String? = nil, rbacGroupId: Int64? = nil, firstSeen: Timestamp, tags: [String] = []
+        mdatpDeviceId: String,
+        aadDeviceId: String? = nil,
+        deviceDnsName: String,
+        osPlatform: String,
+        version: String,
+        osProcessor: String = "x64",
+        osBuild: Int64,
+        healthStatus: String = "Active",
+        riskScore: String,
+        rbacGroupName: String? = nil,
+        rbacGroupId: Int64? = nil,
+        firstSeen: Timestamp,
+        tags: [String] = []
     ) {
         self.mdatpDeviceId = mdatpDeviceId
         self.aadDeviceId = aadDeviceId

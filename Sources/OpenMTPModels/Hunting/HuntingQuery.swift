@@ -85,7 +85,11 @@ public struct HuntingQueryResponse: Codable, Sendable, Equatable {
             ("ExecutionTime", .double(stats.executionTime)),
             (
                 "dataset_statistics",
-                .array(stats.datasetStatistics.map { .object([("table_row_count", .int(Int64($0.tableRowCount))), ("table_size", .int(Int64($0.tableSize)))]) })
+                .array(
+                    stats.datasetStatistics.map {
+                        .object([("table_row_count", .int(Int64($0.tableRowCount))), ("table_size", .int(Int64($0.tableSize)))])
+                    }
+                )
             ),
         ])
         let schema: JSONValue = .array(schema.map { .object([("Name", .string($0.name)), ("Type", .string($0.type))]) })

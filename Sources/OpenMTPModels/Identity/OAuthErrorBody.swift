@@ -11,7 +11,15 @@ public struct OAuthErrorBody: Codable, Sendable, Equatable {
     public var correlationId: String
     public var errorURI: String?
 
-    public init(error: String, errorDescription: String, errorCodes: [Int], timestamp: String, traceId: String, correlationId: String, errorURI: String?) {
+    public init(
+        error: String,
+        errorDescription: String,
+        errorCodes: [Int],
+        timestamp: String,
+        traceId: String,
+        correlationId: String,
+        errorURI: String?
+    ) {
         self.error = error
         self.errorDescription = errorDescription
         self.errorCodes = errorCodes

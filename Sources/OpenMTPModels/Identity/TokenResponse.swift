@@ -8,7 +8,15 @@ public struct TokenResponseV1: Codable, Sendable, Equatable {
     public var resource: String
     public var accessToken: String
 
-    public init(tokenType: String = "Bearer", expiresIn: String, extExpiresIn: String, expiresOn: String, notBefore: String, resource: String, accessToken: String) {
+    public init(
+        tokenType: String = "Bearer",
+        expiresIn: String,
+        extExpiresIn: String,
+        expiresOn: String,
+        notBefore: String,
+        resource: String,
+        accessToken: String
+    ) {
         self.tokenType = tokenType
         self.expiresIn = expiresIn
         self.extExpiresIn = extExpiresIn

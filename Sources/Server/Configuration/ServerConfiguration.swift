@@ -22,7 +22,11 @@ public struct ServerConfiguration: Sendable {
     public var logLevel: Logger.Level
 
     public init(
-        dataDirectory: URL, host: String = "127.0.0.1", port: Int = 8443, tls: TLSSource = .generated, demo: Bool = false,
+        dataDirectory: URL,
+        host: String = "127.0.0.1",
+        port: Int = 8443,
+        tls: TLSSource = .generated,
+        demo: Bool = false,
         logLevel: Logger.Level = .info
     ) {
         self.dataDirectory = dataDirectory

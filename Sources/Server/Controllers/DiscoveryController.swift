@@ -53,7 +53,12 @@ struct DiscoveryController {
                 ("authorization_endpoint", .string("\(base)/\(tenant)/oauth2/v2.0/authorize")),
                 ("device_authorization_endpoint", .string("\(base)/\(tenant)/oauth2/v2.0/devicecode")),
                 ("end_session_endpoint", .string("\(base)/\(tenant)/oauth2/v2.0/logout")),
-                ("claims_supported", Self.strings(["sub", "iss", "aud", "exp", "iat", "auth_time", "acr", "nonce", "preferred_username", "name", "tid", "ver", "email"])),
+                (
+                    "claims_supported",
+                    Self.strings([
+                        "sub", "iss", "aud", "exp", "iat", "auth_time", "acr", "nonce", "preferred_username", "name", "tid", "ver", "email",
+                    ])
+                ),
                 ("tenant_region_scope", .string("WW")),
                 ("cloud_instance_name", .string("microsoftonline.com")),
             ])
@@ -70,7 +75,10 @@ struct DiscoveryController {
                 ("scopes_supported", Self.strings(["openid"])),
                 ("issuer", .string(TokenSettings.v1Issuer(tenantId: issuerTenant))),
                 ("end_session_endpoint", .string("\(base)/\(tenant)/oauth2/logout")),
-                ("claims_supported", Self.strings(["sub", "iss", "aud", "exp", "iat", "auth_time", "acr", "amr", "nonce", "email", "given_name", "family_name"])),
+                (
+                    "claims_supported",
+                    Self.strings(["sub", "iss", "aud", "exp", "iat", "auth_time", "acr", "amr", "nonce", "email", "given_name", "family_name"])
+                ),
                 ("tenant_region_scope", .string("WW")),
                 ("cloud_instance_name", .string("microsoftonline.com")),
             ])
@@ -94,7 +102,8 @@ struct DiscoveryController {
 
     /// Entra answers discovery for an unknown tenant with 400 `invalid_tenant` / AADSTS90002.
     private static func unknownTenant(_ name: String) -> Response {
-        let message = "AADSTS90002: Tenant '\(name)' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud."
+        let message =
+            "AADSTS90002: Tenant '\(name)' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud."
         let body: JSONValue = .object([
             ("error", .string("invalid_tenant")), ("error_description", .string(message)), ("error_codes", .array([.int(90002)])),
             ("error_uri", .string("https://login.microsoftonline.com/error?code=90002")),

@@ -24,8 +24,10 @@ struct TokenController {
         let requestId = UUID().uuidString.lowercased()
         let body = try await request.collectBody(upTo: maxBodySize)
         let tokenRequest = TokenRequest(
-            tenant: try context.parameters.require("tenant"), version: version,
-            parameters: FormEncoding.decode(Substring(String(buffer: body))), authorizationHeader: request.headers[.authorization]
+            tenant: try context.parameters.require("tenant"),
+            version: version,
+            parameters: FormEncoding.decode(Substring(String(buffer: body))),
+            authorizationHeader: request.headers[.authorization]
         )
         do {
             switch try await tokens.token(for: tokenRequest) {

@@ -58,7 +58,12 @@ enum DemoTenant {
 
     /// Seeds the tenant if it does not exist yet and returns its manifest; nil when it already existed (its
     /// credentials were shown once, in the `demo.json` written then).
-    static func seedIfMissing(directory: DirectoryService, incidents: any IncidentStore, hunting: HuntingService, clock: IdentityClock) async throws
+    static func seedIfMissing(
+        directory: DirectoryService,
+        incidents: any IncidentStore,
+        hunting: HuntingService,
+        clock: IdentityClock
+    ) async throws
         -> DemoManifest?
     {
         if try await directory.store.tenant(idOrDomain: domain) != nil { return nil }
@@ -74,7 +79,11 @@ enum DemoTenant {
         )
         let password = Passwords.generate()
         let admin = try await directory.createUser(
-            in: tenant, userName: "admin", displayName: "Contoso Admin", password: password, roles: ["Security Administrator"]
+            in: tenant,
+            userName: "admin",
+            displayName: "Contoso Admin",
+            password: password,
+            roles: ["Security Administrator"]
         )
         let scenario = DemoScenario(now: clock.now(), firstIncidentId: try await incidents.nextIncidentId())
         for incident in scenario.incidents {
@@ -84,7 +93,11 @@ enum DemoTenant {
             try await hunting.ingest(records, table: table, tenantId: tenant.id)
         }
         return DemoManifest(
-            tenantId: tenant.id, tenantDomain: tenant.domain, authority: "", caFile: nil, apps: apps,
+            tenantId: tenant.id,
+            tenantDomain: tenant.domain,
+            authority: "",
+            caFile: nil,
+            apps: apps,
             users: DemoManifest.Users(admin: .init(username: admin.userPrincipalName, password: password))
         )
     }

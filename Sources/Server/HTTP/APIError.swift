@@ -24,8 +24,10 @@ public struct APIError: HTTPResponseError, Sendable {
     static func forbidden(missing permissions: [String], application: Bool) -> APIError {
         let kind = application ? "application" : "delegated"
         return APIError(
-            .forbidden, code: "Forbidden",
-            message: "The \(application ? "application" : "user") does not have any of the required \(kind) permissions (\(permissions.joined(separator: ", "))) to access the resource."
+            .forbidden,
+            code: "Forbidden",
+            message:
+                "The \(application ? "application" : "user") does not have any of the required \(kind) permissions (\(permissions.joined(separator: ", "))) to access the resource."
         )
     }
 

@@ -62,7 +62,9 @@ enum LocalCertificateAuthority {
         }
         let caKey: P256.Signing.PrivateKey
         let caCertificate: Certificate
-        if let keyText = try? String(contentsOf: caKeyURL, encoding: .utf8), let certText = try? String(contentsOf: files.caCertificate, encoding: .utf8) {
+        if let keyText = try? String(contentsOf: caKeyURL, encoding: .utf8),
+            let certText = try? String(contentsOf: files.caCertificate, encoding: .utf8)
+        {
             caKey = try P256.Signing.PrivateKey(pemRepresentation: keyText)
             caCertificate = try Certificate(pemEncoded: certText)
         } else {
@@ -108,9 +110,14 @@ enum LocalCertificateAuthority {
         }
         let now = Date()
         return try Certificate(
-            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: .init(key.publicKey),
-            notValidBefore: now.addingTimeInterval(-3600), notValidAfter: now.addingTimeInterval(10 * 365 * 86_400),
-            issuer: name, subject: name, signatureAlgorithm: .ecdsaWithSHA256,
+            version: .v3,
+            serialNumber: Certificate.SerialNumber(),
+            publicKey: .init(key.publicKey),
+            notValidBefore: now.addingTimeInterval(-3600),
+            notValidAfter: now.addingTimeInterval(10 * 365 * 86_400),
+            issuer: name,
+            subject: name,
+            signatureAlgorithm: .ecdsaWithSHA256,
             extensions: try Certificate.Extensions {
                 Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
                 Critical(KeyUsage(keyCertSign: true, cRLSign: true))
@@ -120,14 +127,24 @@ enum LocalCertificateAuthority {
         )
     }
 
-    private static func makeServerCertificate(key: P256.Signing.PrivateKey, names: [GeneralName], ca: Certificate, caKey: P256.Signing.PrivateKey) throws
+    private static func makeServerCertificate(
+        key: P256.Signing.PrivateKey,
+        names: [GeneralName],
+        ca: Certificate,
+        caKey: P256.Signing.PrivateKey
+    ) throws
         -> Certificate
     {
         let now = Date()
         return try Certificate(
-            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: .init(key.publicKey),
-            notValidBefore: now.addingTimeInterval(-3600), notValidAfter: now.addingTimeInterval(397 * 86_400),
-            issuer: ca.subject, subject: try DistinguishedName { CommonName("localhost") }, signatureAlgorithm: .ecdsaWithSHA256,
+            version: .v3,
+            serialNumber: Certificate.SerialNumber(),
+            publicKey: .init(key.publicKey),
+            notValidBefore: now.addingTimeInterval(-3600),
+            notValidAfter: now.addingTimeInterval(397 * 86_400),
+            issuer: ca.subject,
+            subject: try DistinguishedName { CommonName("localhost") },
+            signatureAlgorithm: .ecdsaWithSHA256,
             extensions: try Certificate.Extensions {
                 Critical(BasicConstraints.notCertificateAuthority)
                 Critical(KeyUsage(digitalSignature: true))
