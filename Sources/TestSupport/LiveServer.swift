@@ -67,6 +67,13 @@ public struct LiveServer: Sendable {
         return Reply(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: Data(buffer: buffer))
     }
 
+    /// A token for one of the demo tenant's applications (`\.full` by default).
+    public func demoToken(_ app: KeyPath<DemoManifest.Apps, DemoManifest.App> = \.full) async throws -> String {
+        guard let demo else { throw TestSupportError("the server was started without the demo tenant") }
+        let credentials = demo.apps[keyPath: app]
+        return try await token(tenant: demo.tenantId, clientId: credentials.clientId, secret: credentials.clientSecret)
+    }
+
     /// A client-credentials token for one of the given app's credentials, from the v2 endpoint.
     public func token(tenant: String, clientId: String, secret: String) async throws -> String {
         let reply = try await postForm(
@@ -134,5 +141,16 @@ public func withLiveServer<T: Sendable>(
         await group.triggerGracefulShutdown()
         try await tasks.waitForAll()
         return try result.get()
+    }
+}
+
+/// Starts a server with the demo tenant in a fresh data folder, runs `body` with it and its manifest, then removes
+/// the folder.
+public func withDemoServer<T: Sendable>(_ body: @Sendable (LiveServer, DemoManifest) async throws -> T) async throws -> T {
+    try await withTemporaryDirectory { data in
+        try await withLiveServer(dataDirectory: data) { server in
+            guard let demo = server.demo else { throw TestSupportError("the demo manifest was not written") }
+            return try await body(server, demo)
+        }
     }
 }

@@ -9,42 +9,36 @@ import Testing
 struct DiscoveryLiveTests {
     @Test("v1 and v2 discovery documents point at this server and the v1 issuer tokens carry")
     func discovery() async throws {
-        try await withTemporaryDirectory { data in
-            try await withLiveServer(dataDirectory: data) { server in
-                let demo = try #require(server.demo)
-                let v2 = try await server.get("/contoso.test/v2.0/.well-known/openid-configuration").json()
-                #expect(v2["token_endpoint"] as? String == "\(server.baseURL)/\(demo.tenantId)/oauth2/v2.0/token")
-                #expect(v2["issuer"] as? String == "\(server.baseURL)/\(demo.tenantId)/v2.0")
-                #expect(v2["authorization_endpoint"] as? String == "\(server.baseURL)/\(demo.tenantId)/oauth2/v2.0/authorize")
-                let v1 = try await server.get("/\(demo.tenantId)/.well-known/openid-configuration").json()
-                #expect(v1["issuer"] as? String == "https://sts.windows.net/\(demo.tenantId)/")
-                #expect(v1["jwks_uri"] as? String == "\(server.baseURL)/common/discovery/keys")
-                let common = try await server.get("/common/v2.0/.well-known/openid-configuration").json()
-                #expect(common["issuer"] as? String == "\(server.baseURL)/{tenantid}/v2.0")
-                let unknown = try await server.get("/nowhere.test/v2.0/.well-known/openid-configuration")
-                #expect(unknown.status == 400)
-                #expect(try unknown.json()["error"] as? String == "invalid_tenant")
-            }
+        try await withDemoServer { server, demo in
+            let v2 = try await server.get("/contoso.test/v2.0/.well-known/openid-configuration").json()
+            #expect(v2["token_endpoint"] as? String == "\(server.baseURL)/\(demo.tenantId)/oauth2/v2.0/token")
+            #expect(v2["issuer"] as? String == "\(server.baseURL)/\(demo.tenantId)/v2.0")
+            #expect(v2["authorization_endpoint"] as? String == "\(server.baseURL)/\(demo.tenantId)/oauth2/v2.0/authorize")
+            let v1 = try await server.get("/\(demo.tenantId)/.well-known/openid-configuration").json()
+            #expect(v1["issuer"] as? String == "https://sts.windows.net/\(demo.tenantId)/")
+            #expect(v1["jwks_uri"] as? String == "\(server.baseURL)/common/discovery/keys")
+            let common = try await server.get("/common/v2.0/.well-known/openid-configuration").json()
+            #expect(common["issuer"] as? String == "\(server.baseURL)/{tenantid}/v2.0")
+            let unknown = try await server.get("/nowhere.test/v2.0/.well-known/openid-configuration")
+            #expect(unknown.status == 400)
+            #expect(try unknown.json()["error"] as? String == "invalid_tenant")
         }
     }
 
     @Test("a token verifies with a key collection built from the published JWKS alone")
     func keysVerifyTokens() async throws {
-        try await withTemporaryDirectory { data in
-            try await withLiveServer(dataDirectory: data) { server in
-                let demo = try #require(server.demo)
-                let token = try await server.token(tenant: demo.tenantId, clientId: demo.apps.full.clientId, secret: demo.apps.full.clientSecret)
-                for path in ["/\(demo.tenantId)/discovery/v2.0/keys", "/common/discovery/keys"] {
-                    let reply = try await server.get(path)
-                    #expect(reply.status == 200)
-                    let set = try JSONDecoder().decode(JSONWebKeySet.self, from: reply.body)
-                    let key = try #require(set.keys.first)
-                    #expect(key.kid == key.x5t)
-                    #expect(key.x5c.count == 1)
-                    let keys = try await JWTKeyCollection().add(jwksJSON: reply.text)
-                    let payload = try await keys.verify(token, as: ClaimsProbe.self)
-                    #expect(payload.tid == demo.tenantId)
-                }
+        try await withDemoServer { server, demo in
+            let token = try await server.demoToken()
+            for path in ["/\(demo.tenantId)/discovery/v2.0/keys", "/common/discovery/keys"] {
+                let reply = try await server.get(path)
+                #expect(reply.status == 200)
+                let set = try JSONDecoder().decode(JSONWebKeySet.self, from: reply.body)
+                let key = try #require(set.keys.first)
+                #expect(key.kid == key.x5t)
+                #expect(key.x5c.count == 1)
+                let keys = try await JWTKeyCollection().add(jwksJSON: reply.text)
+                let payload = try await keys.verify(token, as: ClaimsProbe.self)
+                #expect(payload.tid == demo.tenantId)
             }
         }
     }

@@ -2,14 +2,14 @@ import KustoTime
 
 /// Reads the raw text inside typed literals such as `datetime(2024-01-31 10:00)` and `timespan(1.02:03:04)`.
 enum LiteralText {
-    static func parse(_ raw: String, as type: String) -> Literal? {
+    static func parse(_ raw: String, as type: String) -> ScalarValue? {
         if raw == "null" { return .null }
         switch type {
-        case "datetime": return DateTimeTicks.parse(raw).map(Literal.datetime)
-        case "timespan", "time": return timespan(raw).map(Literal.timespan)
+        case "datetime": return DateTimeTicks.parse(raw).map(ScalarValue.datetime)
+        case "timespan", "time": return timespan(raw).map(ScalarValue.timespan)
         case "bool": return raw == "true" ? .bool(true) : (raw == "false" ? .bool(false) : nil)
-        case "long", "int": return Int64(raw).map(Literal.long)
-        default: return Double(raw).map(Literal.real)
+        case "long", "int": return Int64(raw).map(ScalarValue.long)
+        default: return Double(raw).map(ScalarValue.real)
         }
     }
 

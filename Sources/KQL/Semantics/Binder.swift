@@ -145,15 +145,15 @@ public struct Binder {
         }
     }
 
-    static func constant(_ literal: Literal) -> BoundExpression {
-        switch literal {
+    static func constant(_ value: ScalarValue) -> BoundExpression {
+        switch value {
         case .null: .constant(.null, .dynamic)
-        case .bool(let v): .constant(.bool(v), .bool)
-        case .long(let v): .constant(.long(v), .long)
-        case .real(let v): .constant(.real(v), .real)
-        case .string(let v): .constant(.string(v), .string)
-        case .datetime(let v): .constant(.datetime(v), .datetime)
-        case .timespan(let v): .constant(.timespan(v), .timespan)
+        case .bool: .constant(value, .bool)
+        case .long: .constant(value, .long)
+        case .real: .constant(value, .real)
+        case .string: .constant(value, .string)
+        case .datetime: .constant(value, .datetime)
+        case .timespan: .constant(value, .timespan)
         }
     }
 }

@@ -36,7 +36,8 @@ public struct ProjectItem: Sendable, Equatable {
 
 /// A scalar expression with its source span.
 public indirect enum ExpressionKind: Sendable, Equatable {
-    case literal(Literal)
+    /// A constant; datetimes and timespans are in 100 ns ticks.
+    case literal(ScalarValue)
     case name(String)
     /// `f(args)`; `datetime(…)` and `timespan(…)` literals are parsed into `.literal` instead.
     case call(Identifier, [Expression])
@@ -50,15 +51,4 @@ public indirect enum ExpressionKind: Sendable, Equatable {
 public struct Expression: Sendable, Equatable {
     public let kind: ExpressionKind
     public let span: SourceSpan
-}
-
-public enum Literal: Sendable, Equatable {
-    case null
-    case bool(Bool)
-    case long(Int64)
-    case real(Double)
-    case string(String)
-    /// 100 ns ticks since 0001-01-01.
-    case datetime(Int64)
-    case timespan(Int64)
 }

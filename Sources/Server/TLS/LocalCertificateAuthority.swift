@@ -108,50 +108,63 @@ enum LocalCertificateAuthority {
             OrganizationName("OpenMTP")
             CommonName("OpenMTP local CA")
         }
-        let now = Date()
-        return try Certificate(
-            version: .v3,
-            serialNumber: Certificate.SerialNumber(),
-            publicKey: .init(key.publicKey),
-            notValidBefore: now.addingTimeInterval(-3600),
-            notValidAfter: now.addingTimeInterval(10 * 365 * 86_400),
-            issuer: name,
+        return try issue(
+            for: key.publicKey,
             subject: name,
-            signatureAlgorithm: .ecdsaWithSHA256,
+            issuer: name,
+            issuerKey: key,
+            validDays: 10 * 365,
             extensions: try Certificate.Extensions {
                 Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
                 Critical(KeyUsage(keyCertSign: true, cRLSign: true))
                 SubjectKeyIdentifier(hash: .init(key.publicKey))
-            },
-            issuerPrivateKey: .init(key)
+            }
         )
     }
 
+    /// A server certificate for `names`; 397 days, the longest validity browsers accept.
     private static func makeServerCertificate(
         key: P256.Signing.PrivateKey,
         names: [GeneralName],
         ca: Certificate,
         caKey: P256.Signing.PrivateKey
-    ) throws
-        -> Certificate
-    {
-        let now = Date()
-        return try Certificate(
-            version: .v3,
-            serialNumber: Certificate.SerialNumber(),
-            publicKey: .init(key.publicKey),
-            notValidBefore: now.addingTimeInterval(-3600),
-            notValidAfter: now.addingTimeInterval(397 * 86_400),
-            issuer: ca.subject,
+    ) throws -> Certificate {
+        try issue(
+            for: key.publicKey,
             subject: try DistinguishedName { CommonName("localhost") },
-            signatureAlgorithm: .ecdsaWithSHA256,
+            issuer: ca.subject,
+            issuerKey: caKey,
+            validDays: 397,
             extensions: try Certificate.Extensions {
                 Critical(BasicConstraints.notCertificateAuthority)
                 Critical(KeyUsage(digitalSignature: true))
                 try ExtendedKeyUsage([.serverAuth])
                 SubjectAlternativeNames(names)
-            },
-            issuerPrivateKey: .init(caKey)
+            }
+        )
+    }
+
+    /// A v3 ECDSA-SHA256 certificate valid from an hour ago (clock skew) for `validDays`.
+    private static func issue(
+        for publicKey: P256.Signing.PublicKey,
+        subject: DistinguishedName,
+        issuer: DistinguishedName,
+        issuerKey: P256.Signing.PrivateKey,
+        validDays: Double,
+        extensions: Certificate.Extensions
+    ) throws -> Certificate {
+        let now = Date()
+        return try Certificate(
+            version: .v3,
+            serialNumber: Certificate.SerialNumber(),
+            publicKey: .init(publicKey),
+            notValidBefore: now.addingTimeInterval(-3600),
+            notValidAfter: now.addingTimeInterval(validDays * 86_400),
+            issuer: issuer,
+            subject: subject,
+            signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: extensions,
+            issuerPrivateKey: .init(issuerKey)
         )
     }
 
