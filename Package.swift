@@ -105,6 +105,7 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .testTarget(name: "CLITests", dependencies: ["mtp", "Server", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store", "StoreSQLite", "OpenMTPModels"], swiftSettings: strictSettings),
         .testTarget(name: "KQLTests", dependencies: ["KQL", "KustoTime"], resources: [.copy("Resources")], swiftSettings: strictSettings),
         .testTarget(

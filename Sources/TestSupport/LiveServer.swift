@@ -101,15 +101,41 @@ public struct TestSupportError: Error, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
+/// Connects to a running server at `baseURL` with an HTTPS client that trusts `caFile`, runs `body`, then closes the client.
+public func withConnection<T: Sendable>(
+    baseURL: String,
+    caFile: URL,
+    dataDirectory: URL,
+    demo: DemoManifest?,
+    _ body: @Sendable (LiveServer) async throws -> T
+) async throws -> T {
+    var tls = TLSConfiguration.makeClientConfiguration()
+    tls.trustRoots = .file(caFile.path)
+    let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
+    let server = LiveServer(baseURL: baseURL, dataDirectory: dataDirectory, caFile: caFile, demo: demo, client: client)
+    let result: Result<T, any Error>
+    do {
+        result = .success(try await body(server))
+    } catch {
+        result = .failure(error)
+    }
+    try await client.shutdown()
+    return try result.get()
+}
+
 /// Starts OpenMTP on its embedded SQLite store in `dataDirectory` (port 0, real HTTPS), runs `body`, then shuts the
 /// server down gracefully.
+/// - Parameters:
+///   - tls: where the server's certificate comes from; `trust` names the CA to trust when it is not generated.
 public func withLiveServer<T: Sendable>(
     dataDirectory: URL,
     demo: Bool = true,
+    tls: ServerConfiguration.TLSSource = .generated,
+    trust: URL? = nil,
     _ body: @Sendable (LiveServer) async throws -> T
 ) async throws -> T {
     let (started, continuation) = AsyncStream.makeStream(of: RunningServer.self)
-    let configuration = ServerConfiguration(dataDirectory: dataDirectory, host: "127.0.0.1", port: 0, demo: demo, logLevel: .warning)
+    let configuration = ServerConfiguration(dataDirectory: dataDirectory, host: "127.0.0.1", port: 0, tls: tls, demo: demo, logLevel: .warning)
     let app = try await buildApplication(configuration: configuration) { running in
         continuation.yield(running)
         continuation.finish()
@@ -120,24 +146,16 @@ public func withLiveServer<T: Sendable>(
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { try await group.run() }
         var iterator = started.makeAsyncIterator()
-        guard let running = await iterator.next(), let caFile = running.caFile else { throw TestSupportError("the server did not start") }
-        var tls = TLSConfiguration.makeClientConfiguration()
-        tls.trustRoots = .file(caFile.path)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
-        let server = LiveServer(
-            baseURL: running.baseURL,
-            dataDirectory: dataDirectory,
-            caFile: caFile,
-            demo: try running.demoManifest.map(DemoManifest.read(from:)),
-            client: client
-        )
+        guard let running = await iterator.next(), let caFile = running.caFile ?? trust else { throw TestSupportError("the server did not start") }
         let result: Result<T, any Error>
         do {
-            result = .success(try await body(server))
+            let manifest = try running.demoManifest.map(DemoManifest.read(from:))
+            result = .success(
+                try await withConnection(baseURL: running.baseURL, caFile: caFile, dataDirectory: dataDirectory, demo: manifest, body)
+            )
         } catch {
             result = .failure(error)
         }
-        try await client.shutdown()
         await group.triggerGracefulShutdown()
         try await tasks.waitForAll()
         return try result.get()

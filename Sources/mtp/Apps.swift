@@ -38,7 +38,7 @@ extension Apps {
         var json = false
 
         func run() async throws {
-            let directory = try DirectoryService(store: SQLiteStore(path: data.configuration.databasePath))
+            let directory = DirectoryService(store: try data.openStore())
             let registered: RegisteredApplication
             do {
                 registered = try await directory.registerApplication(in: directory.tenant(tenant), name: name, applicationPermissions: permissions)
@@ -68,7 +68,7 @@ extension Apps {
         var tenant: String
 
         func run() async throws {
-            let store = try SQLiteStore(path: data.configuration.databasePath)
+            let store = try data.openStore()
             let directory = DirectoryService(store: store)
             let tenantRecord: TenantRecord
             do {
@@ -90,6 +90,15 @@ extension DataFolderOptions {
         ServerConfiguration(
             dataDirectory: dataDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? ServerConfiguration.defaultDataDirectory
         )
+    }
+
+    /// The data folder's database; a folder `mtp serve` has not initialised yet is an error, not a new empty database.
+    func openStore() throws -> SQLiteStore {
+        let path = configuration.databasePath
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CommandFailure("No OpenMTP database at \(path). Start `mtp serve` on this data folder first, or pass --data-dir.")
+        }
+        return try SQLiteStore(path: path)
     }
 }
 

@@ -55,7 +55,8 @@ enum LocalCertificateAuthority {
         let caKeyURL = directory.appendingPathComponent("ca-key.pem")
         let names = subjectNames(for: host)
         if fm.fileExists(atPath: files.serverCertificate.path), fm.fileExists(atPath: files.serverKey.path),
-            let existing = try? Certificate(pemEncoded: String(contentsOf: files.serverCertificate, encoding: .utf8)),
+            let chain = try? PEMDocument.parseMultiple(pemString: String(contentsOf: files.serverCertificate, encoding: .utf8)),
+            let leaf = chain.first, let existing = try? Certificate(pemDocument: leaf),
             let covered = try? existing.extensions.subjectAlternativeNames, names.allSatisfy(covered.contains)
         {
             return files

@@ -1,0 +1,97 @@
+import Foundation
+import Server
+import TestSupport
+import Testing
+
+/// The built `mtp` executable, run as a user runs it.
+@Suite("mtp command")
+struct MTPCommandTests {
+    /// `mtp` sits beside the test bundle in the build folder.
+    static let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mtp")
+
+    /// Runs `mtp` to completion; returns its exit status, standard output and standard error.
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let output = Pipe()
+        let error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+
+    @Test("serve --demo prints its URL, CA and demo.json; apps create registers an app the running server accepts; SIGTERM stops it cleanly")
+    func serveAndCreate() async throws {
+        try await withTemporaryDirectory { data in
+            let log = data.appendingPathComponent("serve.log")
+            #expect(FileManager.default.createFile(atPath: log.path, contents: nil))
+            let serve = Process()
+            serve.executableURL = Self.executable
+            serve.arguments = ["serve", "--demo", "--data-dir", data.path, "--port", "0", "--log-level", "warning"]
+            serve.standardOutput = try FileHandle(forWritingTo: log)
+            try serve.run()
+            defer { if serve.isRunning { serve.terminate() } }
+
+            var banner = ""
+            for _ in 0..<600 where !banner.contains("Press Ctrl-C") {
+                try await Task.sleep(for: .milliseconds(100))
+                banner = try String(contentsOf: log, encoding: .utf8)
+            }
+            let url = try #require(banner.firstMatch(of: /listening on (https:\/\/localhost:\d+)/)?.1).description
+            #expect(banner.contains("CA certificate  \(data.path)/tls/ca.pem"))
+            #expect(banner.contains("credentials     \(data.path)/demo.json"))
+            let demo = try DemoManifest.read(from: data.appendingPathComponent("demo.json"))
+            #expect(demo.authority == "\(url)/\(demo.tenantId)")
+
+            let created = try Self.run([
+                "apps", "create", "--data-dir", data.path, "--tenant", "contoso.test", "--name", "cli app", "--permission", "Incident.Read.All",
+                "--json",
+            ])
+            #expect(created.status == 0, "\(created.error)")
+            let app = try #require(try JSONSerialization.jsonObject(with: Data(created.output.utf8)) as? [String: String])
+            let clientId = try #require(app["clientId"])
+            let secret = try #require(app["clientSecret"])
+
+            try await withConnection(baseURL: url, caFile: data.appendingPathComponent("tls/ca.pem"), dataDirectory: data, demo: demo) { server in
+                let token = try await server.token(tenant: "contoso.test", clientId: clientId, secret: secret)
+                #expect(try await server.get("/api/incidents", bearer: token).status == 200)
+            }
+
+            let listed = try Self.run(["apps", "list", "--data-dir", data.path, "--tenant", "contoso.test"])
+            #expect(listed.output.contains("\(clientId)  cli app  [Incident.Read.All]"))
+
+            serve.terminate()
+            serve.waitUntilExit()
+            #expect(serve.terminationReason == .exit)
+            #expect(serve.terminationStatus == 0)
+        }
+    }
+
+    @Test("apps create refuses unknown permissions and tenants with a clear message and a failing exit status")
+    func createRefusals() async throws {
+        try await withTemporaryDirectory { data in
+            let badPermission = try Self.run([
+                "apps", "create", "--data-dir", data.path, "--tenant", "contoso.test", "--name", "x", "--permission", "Machine.Isolate",
+            ])
+            #expect(badPermission.status != 0)
+            #expect(badPermission.error.contains("No OpenMTP database at \(data.path)/openmtp.sqlite"))
+            #expect(!FileManager.default.fileExists(atPath: data.appendingPathComponent("openmtp.sqlite").path))
+
+            try await withLiveServer(dataDirectory: data) { _ in }
+            let unknownTenant = try Self.run(["apps", "create", "--data-dir", data.path, "--tenant", "nowhere.test", "--name", "x"])
+            #expect(unknownTenant.status != 0)
+            #expect(unknownTenant.error.contains("AADSTS90002: Tenant 'nowhere.test' not found"))
+            let refused = try Self.run([
+                "apps", "create", "--data-dir", data.path, "--tenant", "contoso.test", "--name", "x", "--permission", "Machine.Isolate",
+            ])
+            #expect(refused.status != 0)
+            #expect(refused.error.contains("'Machine.Isolate' is not an application permission of Microsoft Threat Protection"))
+            #expect(!refused.error.contains("Usage"))
+        }
+    }
+}
