@@ -11,12 +11,15 @@ public struct IdentityError: Error, Sendable, Equatable, CustomStringConvertible
     /// The message after `AADSTS<code>: `.
     public let message: String
     public let httpStatus: Int
+    /// A finer reason some errors carry, e.g. `consent_required`.
+    public let suberror: String?
 
-    init(_ error: String, _ code: Int, _ message: String, status: Int = 400) {
+    init(_ error: String, _ code: Int, _ message: String, status: Int = 400, suberror: String? = nil) {
         self.error = error
         self.code = code
         self.message = message
         self.httpStatus = status
+        self.suberror = suberror
     }
 
     public var description: String { code > 0 ? "AADSTS\(code): \(message)" : message }
@@ -31,7 +34,8 @@ public struct IdentityError: Error, Sendable, Equatable, CustomStringConvertible
             timestamp: stamp,
             traceId: traceId,
             correlationId: correlationId,
-            errorURI: "https://login.microsoftonline.com/error?code=\(code)"
+            errorURI: "https://login.microsoftonline.com/error?code=\(code)",
+            suberror: suberror
         )
     }
 

@@ -41,7 +41,7 @@ public func buildApplication(
     var logger = Logger(label: "openmtp")
     logger.logLevel = configuration.logLevel
 
-    let keys = try await SigningKeyRing.load(from: stores.signingKeys, clock: clock)
+    let keys = try await SigningKeys.load(from: stores.signingKeys, clock: clock)
     let hunting = HuntingService(catalog: try HuntingCatalog.bundled(), store: stores.events)
     try await hunting.loadStoredEvents()
     let directory = DirectoryService(store: stores.directory, clock: clock)
@@ -49,7 +49,9 @@ public func buildApplication(
 
     var demo: DemoManifest?
     if configuration.demo {
-        demo = try await DemoTenant.seedIfMissing(directory: directory, incidents: stores.incidents, hunting: hunting, clock: clock)
+        demo = try await DemoTenant.seedIfMissing(
+            directory: directory, incidents: stores.incidents, hunting: hunting, clock: clock, dataDirectory: configuration.dataDirectory
+        )
         if demo == nil, FileManager.default.fileExists(atPath: configuration.demoManifestURL.path) {
             demo = try DemoManifest.read(from: configuration.demoManifestURL)
         } else if demo == nil {
@@ -57,12 +59,25 @@ public func buildApplication(
         }
     }
 
+    let users = UserAuthenticator(directory: stores.directory)
+    let tickets = InteractionTickets(clock: clock)
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.get("health") { _, _ in "OK" }
-    TokenController(tokens: TokenService(directory: stores.directory, issuer: TokenIssuer(keys: keys, clock: clock), clock: clock), clock: clock)
-        .addRoutes(to: router)
+    let tokens = TokenService(
+        directory: stores.directory, grants: stores.grants, issuer: TokenIssuer(keys: keys, clock: clock), secrets: SecretVerifier(), clock: clock
+    )
+    TokenController(tokens: tokens, clock: clock).addRoutes(to: router)
     DiscoveryController(directory: stores.directory, keys: keys).addRoutes(to: router)
+    AuthorizeController(
+        authorization: AuthorizationService(directory: stores.directory, grants: stores.grants, clock: clock), users: users, directory: directory,
+        tickets: tickets
+    ).addRoutes(to: router)
+    DeviceCodeController(
+        devices: DeviceAuthorizationService(directory: stores.directory, grants: stores.grants, clock: clock), users: users,
+        directory: stores.directory, tickets: tickets, clock: clock
+    ).addRoutes(to: router)
+    EntraExtrasController().addRoutes(to: router)
     let api = router.group("api")
         .add(middleware: APIErrorMiddleware())
         .add(middleware: BearerAuthenticationMiddleware(validator: TokenValidator(keys: keys, directory: stores.directory, clock: clock)))
@@ -72,7 +87,7 @@ public func buildApplication(
     let manifestURL = configuration.demoManifestURL
     let seededManifest = demo
     let runLogger = logger
-    return Application(
+    var app = Application(
         router: router,
         server: try .tls(.http1(), tlsConfiguration: tls.configuration),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "OpenMTP"),
@@ -95,4 +110,6 @@ public func buildApplication(
         },
         logger: logger
     )
+    app.addServices(KeyRotationService(keys: keys, interval: .seconds(3600), logger: logger))
+    return app
 }

@@ -28,6 +28,8 @@ public struct ApplicationRecord: Sendable, Equatable, Codable {
     public var displayName: String
     /// A public client (native app) has no credentials.
     public var isPublicClient: Bool
+    /// Where the authorize endpoint may send codes; compared exactly.
+    public var redirectURIs: [String]
     public var createdAt: Timestamp
 
     public init(
@@ -37,6 +39,7 @@ public struct ApplicationRecord: Sendable, Equatable, Codable {
         servicePrincipalId: String,
         displayName: String,
         isPublicClient: Bool,
+        redirectURIs: [String] = [],
         createdAt: Timestamp
     ) {
         self.tenantId = tenantId
@@ -45,11 +48,12 @@ public struct ApplicationRecord: Sendable, Equatable, Codable {
         self.servicePrincipalId = servicePrincipalId
         self.displayName = displayName
         self.isPublicClient = isPublicClient
+        self.redirectURIs = redirectURIs
         self.createdAt = createdAt
     }
 }
 
-/// A client secret of an application; only a salted hash of the value is kept.
+/// A client secret of an application; only a slow salted hash of the value is kept (PBKDF2, `rounds`).
 public struct ClientSecretRecord: Sendable, Equatable, Codable {
     public var keyId: String
     public var appId: String
@@ -57,15 +61,19 @@ public struct ClientSecretRecord: Sendable, Equatable, Codable {
     public var hint: String
     public var salt: [UInt8]
     public var hash: [UInt8]
+    public var rounds: Int
     public var createdAt: Timestamp
     public var expiresAt: Timestamp
 
-    public init(keyId: String, appId: String, hint: String, salt: [UInt8], hash: [UInt8], createdAt: Timestamp, expiresAt: Timestamp) {
+    public init(
+        keyId: String, appId: String, hint: String, salt: [UInt8], hash: [UInt8], rounds: Int, createdAt: Timestamp, expiresAt: Timestamp
+    ) {
         self.keyId = keyId
         self.appId = appId
         self.hint = hint
         self.salt = salt
         self.hash = hash
+        self.rounds = rounds
         self.createdAt = createdAt
         self.expiresAt = expiresAt
     }
@@ -101,8 +109,10 @@ public struct UserRecord: Sendable, Equatable, Codable {
     public var passwordSalt: [UInt8]
     public var passwordHash: [UInt8]
     public var passwordRounds: Int
-    /// Portal roles, e.g. `Security Administrator`.
+    /// Directory roles, e.g. `Security Administrator`.
     public var roles: [String]
+    /// A disabled account cannot sign in (AADSTS50057).
+    public var enabled: Bool
     public var createdAt: Timestamp
 
     public init(
@@ -114,6 +124,7 @@ public struct UserRecord: Sendable, Equatable, Codable {
         passwordHash: [UInt8],
         passwordRounds: Int,
         roles: [String],
+        enabled: Bool = true,
         createdAt: Timestamp
     ) {
         self.tenantId = tenantId
@@ -124,6 +135,7 @@ public struct UserRecord: Sendable, Equatable, Codable {
         self.passwordHash = passwordHash
         self.passwordRounds = passwordRounds
         self.roles = roles
+        self.enabled = enabled
         self.createdAt = createdAt
     }
 }

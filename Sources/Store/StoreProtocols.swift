@@ -8,11 +8,44 @@ public protocol DirectoryStore: Sendable {
     /// Registers an application with its secrets and granted permissions in one transaction.
     func insertApplication(_ application: ApplicationRecord, secrets: [ClientSecretRecord], grants: [AppRoleAssignmentRecord]) async throws
     func application(tenantId: String, appId: String) async throws -> ApplicationRecord?
+    /// The application with this client id in whichever tenant registered it.
+    func application(appId: String) async throws -> ApplicationRecord?
     func applications(tenantId: String) async throws -> [ApplicationRecord]
     func clientSecrets(appId: String) async throws -> [ClientSecretRecord]
     func appRoleAssignments(tenantId: String, principalId: String) async throws -> [AppRoleAssignmentRecord]
     func insertUser(_ user: UserRecord) async throws
     func user(tenantId: String, userPrincipalName: String) async throws -> UserRecord?
+    func user(tenantId: String, objectId: String) async throws -> UserRecord?
+    func users(tenantId: String) async throws -> [UserRecord]
+    /// Replaces a user's roles and enabled state.
+    func updateUser(_ user: UserRecord) async throws
+    func addClientSecret(_ secret: ClientSecretRecord) async throws
+    func addClientCertificate(_ certificate: ClientCertificateRecord) async throws
+    func clientCertificates(appId: String) async throws -> [ClientCertificateRecord]
+    func setRedirectURIs(_ uris: [String], appId: String) async throws
+    /// Adds app role assignments (admin consent for application permissions), ignoring ones already there.
+    func addAppRoleAssignments(_ grants: [AppRoleAssignmentRecord]) async throws
+    /// Stores a delegated grant, merging its scopes into an existing grant for the same client, resource and principal.
+    func saveDelegatedGrant(_ grant: DelegatedGrantRecord) async throws
+    func delegatedGrants(tenantId: String, clientAppId: String) async throws -> [DelegatedGrantRecord]
+}
+
+/// Authorization codes, device codes and refresh tokens: short-lived grant state.
+public protocol GrantStore: Sendable {
+    func insertAuthorizationCode(_ code: AuthorizationCodeRecord) async throws
+    /// Marks the code redeemed at `time` and returns it as it was before; nil if no such code.
+    func redeemAuthorizationCode(hash: String, at time: Timestamp) async throws -> AuthorizationCodeRecord?
+    func insertDeviceCode(_ code: DeviceCodeRecord) async throws
+    func deviceCode(hash: String) async throws -> DeviceCodeRecord?
+    func deviceCode(userCode: String) async throws -> DeviceCodeRecord?
+    func updateDeviceCode(_ code: DeviceCodeRecord) async throws
+    func insertRefreshToken(_ token: RefreshTokenRecord) async throws
+    func refreshToken(hash: String) async throws -> RefreshTokenRecord?
+    /// Sets the status of one token, or of every token of its family when `family` is true.
+    func setRefreshTokenStatus(_ status: RefreshTokenRecord.Status, hash: String, family: Bool) async throws
+    /// Revokes every refresh token of a user; returns how many were active.
+    @discardableResult
+    func revokeRefreshTokens(tenantId: String, userObjectId: String) async throws -> Int
 }
 
 /// The token-signing keys, oldest first.
@@ -90,20 +123,25 @@ public struct HuntingEventBatch: Sendable, Equatable {
 /// Every store OpenMTP uses, as one value to hand to the composition root.
 public struct Stores: Sendable {
     public var directory: any DirectoryStore
+    public var grants: any GrantStore
     public var signingKeys: any SigningKeyStore
     public var incidents: any IncidentStore
     public var events: any HuntingEventStore
 
-    public init(directory: any DirectoryStore, signingKeys: any SigningKeyStore, incidents: any IncidentStore, events: any HuntingEventStore) {
+    public init(
+        directory: any DirectoryStore, grants: any GrantStore, signingKeys: any SigningKeyStore, incidents: any IncidentStore,
+        events: any HuntingEventStore
+    ) {
         self.directory = directory
+        self.grants = grants
         self.signingKeys = signingKeys
         self.incidents = incidents
         self.events = events
     }
 
-    /// One backend that implements all four protocols.
-    public init(_ backend: some DirectoryStore & SigningKeyStore & IncidentStore & HuntingEventStore) {
-        self.init(directory: backend, signingKeys: backend, incidents: backend, events: backend)
+    /// One backend that implements every protocol.
+    public init(_ backend: some DirectoryStore & GrantStore & SigningKeyStore & IncidentStore & HuntingEventStore) {
+        self.init(directory: backend, grants: backend, signingKeys: backend, incidents: backend, events: backend)
     }
 }
 

@@ -20,6 +20,7 @@ enum SQLiteSchema {
                         service_principal_id TEXT NOT NULL UNIQUE,
                         display_name TEXT NOT NULL,
                         is_public_client INTEGER NOT NULL,
+                        redirect_uris TEXT NOT NULL,
                         created_at INTEGER NOT NULL
                     );
                     CREATE INDEX application_tenant ON application(tenant_id);
@@ -29,6 +30,7 @@ enum SQLiteSchema {
                         hint TEXT NOT NULL,
                         salt BLOB NOT NULL,
                         hash BLOB NOT NULL,
+                        rounds INTEGER NOT NULL,
                         created_at INTEGER NOT NULL,
                         expires_at INTEGER NOT NULL
                     );
@@ -51,7 +53,27 @@ enum SQLiteSchema {
                         password_hash BLOB NOT NULL,
                         password_rounds INTEGER NOT NULL,
                         roles TEXT NOT NULL,
+                        enabled INTEGER NOT NULL,
                         created_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE client_certificate (
+                        key_id TEXT PRIMARY KEY NOT NULL,
+                        app_id TEXT NOT NULL REFERENCES application(app_id),
+                        thumbprint_sha1 TEXT NOT NULL,
+                        thumbprint_sha256 TEXT NOT NULL,
+                        certificate_der BLOB NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        expires_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX client_certificate_app ON client_certificate(app_id);
+                    CREATE TABLE delegated_grant (
+                        tenant_id TEXT NOT NULL REFERENCES tenant(id),
+                        client_app_id TEXT NOT NULL,
+                        resource_app_id TEXT NOT NULL,
+                        principal_id TEXT NOT NULL,
+                        scopes TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        PRIMARY KEY (client_app_id, resource_app_id, principal_id)
                     );
                     CREATE TABLE signing_key (
                         key_id TEXT PRIMARY KEY NOT NULL,
@@ -59,6 +81,34 @@ enum SQLiteSchema {
                         certificate_der BLOB NOT NULL,
                         created_at INTEGER NOT NULL
                     );
+                    """
+            )
+        }
+        migrator.registerMigration("v1-grants") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE authorization_code (
+                        code_hash TEXT PRIMARY KEY NOT NULL,
+                        record TEXT NOT NULL,
+                        expires_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE device_code (
+                        device_code_hash TEXT PRIMARY KEY NOT NULL,
+                        user_code TEXT NOT NULL UNIQUE,
+                        record TEXT NOT NULL,
+                        expires_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE refresh_token (
+                        token_hash TEXT PRIMARY KEY NOT NULL,
+                        family_id TEXT NOT NULL,
+                        tenant_id TEXT NOT NULL,
+                        user_object_id TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        record TEXT NOT NULL,
+                        expires_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX refresh_token_family ON refresh_token(family_id);
+                    CREATE INDEX refresh_token_user ON refresh_token(tenant_id, user_object_id);
                     """
             )
         }

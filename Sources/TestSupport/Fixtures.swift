@@ -15,6 +15,9 @@ public struct DirectoryFixture: Sendable {
     public let app: RegisteredApplication
     public let directory: DirectoryService
 
+    /// The confidential app's secret.
+    public var secret: String { app.clientSecret ?? "" }
+
     public static func make(permissions: [String], clock: IdentityClock) async throws -> DirectoryFixture {
         let store = InMemoryStore()
         let directory = DirectoryService(store: store, clock: clock)

@@ -71,7 +71,7 @@ public struct LiveServer: Sendable {
     public func demoToken(_ app: KeyPath<DemoManifest.Apps, DemoManifest.App> = \.full) async throws -> String {
         guard let demo else { throw TestSupportError("the server was started without the demo tenant") }
         let credentials = demo.apps[keyPath: app]
-        return try await token(tenant: demo.tenantId, clientId: credentials.clientId, secret: credentials.clientSecret)
+        return try await token(tenant: demo.tenantId, clientId: credentials.clientId, secret: credentials.clientSecret ?? "")
     }
 
     /// A client-credentials token for one of the given app's credentials, from the v2 endpoint.

@@ -46,14 +46,14 @@ extension Apps {
                 throw CommandFailure(error.description)
             }
             if json {
-                let output = ["clientId": registered.clientId, "clientSecret": registered.clientSecret]
+                let output = ["clientId": registered.clientId, "clientSecret": registered.clientSecret ?? ""]
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]
                 print(String(decoding: try encoder.encode(output), as: UTF8.self))
             } else {
                 print("Registered '\(name)' in \(tenant)")
                 print("  client id      \(registered.clientId)")
-                print("  client secret  \(registered.clientSecret)   (shown once; store it now)")
+                print("  client secret  \(registered.clientSecret ?? "")   (shown once; store it now)")
                 print("  permissions    \(registered.permissions.isEmpty ? "(none)" : registered.permissions.joined(separator: ", "))")
             }
         }

@@ -19,9 +19,9 @@ struct TokenErrorTests {
         -> IdentityError
     {
         let fixture = try await DirectoryFixture.make(permissions: ["Incident.Read.All"], clock: clock)
-        let keys = try await SigningKeyRing.load(from: fixture.store, clock: clock)
-        let tokens = TokenService(directory: fixture.store, issuer: TokenIssuer(keys: keys, clock: clock), clock: clock)
-        var fields = ["grant_type": "client_credentials", "client_id": fixture.app.clientId, "client_secret": fixture.app.clientSecret]
+        let keys = try await SigningKeys.load(from: fixture.store, clock: clock)
+        let tokens = TokenService(directory: fixture.store, grants: fixture.store, issuer: TokenIssuer(keys: keys, clock: clock), secrets: SecretVerifier(), clock: clock)
+        var fields = ["grant_type": "client_credentials", "client_id": fixture.app.clientId, "client_secret": fixture.secret]
         fields[version == .v1 ? "resource" : "scope"] =
             version == .v1 ? "https://api.security.microsoft.com" : "https://api.security.microsoft.com/.default"
         for (key, value) in parameters { fields[key] = value.isEmpty ? nil : value }
@@ -41,10 +41,10 @@ struct TokenErrorTests {
             (["client_secret": ""], "invalid_client", 7_000_218, 401),
             (["client_id": "00000000-0000-0000-0000-000000000000"], "unauthorized_client", 700016, 400),
             (["grant_type": ""], "invalid_request", 900144, 400),
-            (["grant_type": "password"], "unsupported_grant_type", 70003, 400),
+            (["grant_type": "urn:ietf:params:oauth:grant-type:saml1_1-bearer"], "unsupported_grant_type", 70003, 400),
             (["scope": "https://api.security.microsoft.com/Incident.Read.All"], "invalid_scope", 1_002_012, 400),
             (["scope": "https://api.security.microsoft.com/.default https://graph.microsoft.com/.default"], "invalid_scope", 700022, 400),
-            (["scope": "https://graph.microsoft.com/.default"], "invalid_resource", 500011, 400),
+            (["scope": "https://outlook.office365.com/.default"], "invalid_resource", 500011, 400),
             (["scope": "offline_access"], "invalid_scope", 70011, 400),
         ] as [([String: String], String, Int, Int)]
     )
@@ -72,8 +72,8 @@ struct TokenErrorTests {
     @Test("a wrong secret in HTTP Basic is refused like one in the body")
     func basic() async throws {
         let fixture = try await DirectoryFixture.make(permissions: [], clock: clock)
-        let keys = try await SigningKeyRing.load(from: fixture.store, clock: clock)
-        let tokens = TokenService(directory: fixture.store, issuer: TokenIssuer(keys: keys, clock: clock), clock: clock)
+        let keys = try await SigningKeys.load(from: fixture.store, clock: clock)
+        let tokens = TokenService(directory: fixture.store, grants: fixture.store, issuer: TokenIssuer(keys: keys, clock: clock), secrets: SecretVerifier(), clock: clock)
         let header = "Basic " + Data("\(fixture.app.clientId):nope".utf8).base64EncodedString()
         let request = TokenRequest(
             tenant: fixture.tenant.id,

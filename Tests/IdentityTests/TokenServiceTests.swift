@@ -11,13 +11,13 @@ import Testing
 struct TokenServiceTests {
     let clock = fixedClock()
 
-    func service(_ fixture: DirectoryFixture) async throws -> (TokenService, SigningKeyRing) {
-        let keys = try await SigningKeyRing.load(from: fixture.store, clock: clock)
-        return (TokenService(directory: fixture.store, issuer: TokenIssuer(keys: keys, clock: clock), clock: clock), keys)
+    func service(_ fixture: DirectoryFixture) async throws -> (TokenService, SigningKeys) {
+        let keys = try await SigningKeys.load(from: fixture.store, clock: clock)
+        return (TokenService(directory: fixture.store, grants: fixture.store, issuer: TokenIssuer(keys: keys, clock: clock), secrets: SecretVerifier(), clock: clock), keys)
     }
 
     func request(_ fixture: DirectoryFixture, _ version: TokenEndpointVersion, _ extra: [String: String] = [:]) -> TokenRequest {
-        var parameters = ["grant_type": "client_credentials", "client_id": fixture.app.clientId, "client_secret": fixture.app.clientSecret]
+        var parameters = ["grant_type": "client_credentials", "client_id": fixture.app.clientId, "client_secret": fixture.secret]
         if version == .v1 {
             parameters["resource"] = "https://api.security.microsoft.com"
         } else {
@@ -60,8 +60,8 @@ struct TokenServiceTests {
             as? [String: String]
         #expect(header?["alg"] == "RS256")
         #expect(header?["typ"] == "JWT")
-        #expect(header?["kid"] == keys.activeKeyId)
-        #expect(header?["x5t"] == keys.activeKeyId)
+        #expect(header?["kid"] == keys.active.keyId)
+        #expect(header?["x5t"] == keys.active.keyId)
     }
 
     @Test("v1 answers with numbers as strings; v2 with integers and no resource")
@@ -121,10 +121,10 @@ struct TokenServiceTests {
         let fixture = try await DirectoryFixture.make(permissions: [], clock: clock)
         let records = try await fixture.store.clientSecrets(appId: fixture.app.clientId)
         let record = try #require(records.first)
-        #expect(record.hash != Array(fixture.app.clientSecret.utf8))
-        #expect(!String(decoding: record.hash, as: UTF8.self).contains(fixture.app.clientSecret))
-        #expect(ClientSecrets.matches(fixture.app.clientSecret, record))
-        #expect(!ClientSecrets.matches(fixture.app.clientSecret + "x", record))
-        #expect(record.hint == String(fixture.app.clientSecret.prefix(3)))
+        #expect(record.hash != Array(fixture.secret.utf8))
+        #expect(!String(decoding: record.hash, as: UTF8.self).contains(fixture.secret))
+        #expect(try SecretVerifier().matches(fixture.secret, record))
+        #expect(try !SecretVerifier().matches(fixture.secret + "x", record))
+        #expect(record.hint == String(fixture.secret.prefix(3)))
     }
 }

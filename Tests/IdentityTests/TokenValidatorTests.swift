@@ -11,13 +11,13 @@ import Testing
 struct TokenValidatorTests {
     let clock = fixedClock()
 
-    func issued(_ fixture: DirectoryFixture, keys: SigningKeyRing) async throws -> String {
-        let tokens = TokenService(directory: fixture.store, issuer: TokenIssuer(keys: keys, clock: clock), clock: clock)
+    func issued(_ fixture: DirectoryFixture, keys: SigningKeys) async throws -> String {
+        let tokens = TokenService(directory: fixture.store, grants: fixture.store, issuer: TokenIssuer(keys: keys, clock: clock), secrets: SecretVerifier(), clock: clock)
         let request = TokenRequest(
             tenant: fixture.tenant.id,
             version: .v1,
             parameters: [
-                "grant_type": "client_credentials", "client_id": fixture.app.clientId, "client_secret": fixture.app.clientSecret,
+                "grant_type": "client_credentials", "client_id": fixture.app.clientId, "client_secret": fixture.secret,
                 "resource": "https://api.security.microsoft.com",
             ],
             authorizationHeader: nil
@@ -27,16 +27,16 @@ struct TokenValidatorTests {
     }
 
     /// A token signed by the ring with chosen claims.
-    func forged(_ keys: SigningKeyRing, _ change: (inout AccessTokenClaims) -> Void, base: String) async throws -> String {
+    func forged(_ keys: SigningKeys, _ change: (inout AccessTokenClaims) -> Void, base: String) async throws -> String {
         var claims = try await keys.collection.verify(base, as: AccessTokenClaims.self)
         change(&claims)
-        return try await keys.collection.sign(claims, kid: JWKIdentifier(string: keys.activeKeyId))
+        return try await keys.collection.sign(claims, kid: JWKIdentifier(string: keys.active.keyId))
     }
 
     @Test("a valid token yields the caller with tenant, app and roles")
     func valid() async throws {
         let fixture = try await DirectoryFixture.make(permissions: ["Incident.Read.All"], clock: clock)
-        let keys = try await SigningKeyRing.load(from: fixture.store, clock: clock)
+        let keys = try await SigningKeys.load(from: fixture.store, clock: clock)
         let caller = try await TokenValidator(keys: keys, directory: fixture.store, clock: clock).validate(try await issued(fixture, keys: keys))
         #expect(caller.tenantId == fixture.tenant.id)
         #expect(caller.appId == fixture.app.clientId)
@@ -49,7 +49,7 @@ struct TokenValidatorTests {
     @Test("expiry, not-before, audience, issuer, version, unknown tenant and foreign keys are each refused")
     func refusals() async throws {
         let fixture = try await DirectoryFixture.make(permissions: ["Incident.Read.All"], clock: clock)
-        let keys = try await SigningKeyRing.load(from: fixture.store, clock: clock)
+        let keys = try await SigningKeys.load(from: fixture.store, clock: clock)
         let token = try await issued(fixture, keys: keys)
         let validator = TokenValidator(keys: keys, directory: fixture.store, clock: clock)
 
@@ -75,8 +75,8 @@ struct TokenValidatorTests {
 
         // Signed by a key this server does not have, under an unknown kid and under this server's kid.
         let claims = try await keys.collection.verify(token, as: AccessTokenClaims.self)
-        let foreignKey = try JWTKit.Insecure.RSA.PrivateKey(pem: try SigningKeyRing.makeRecord(now: clock.now()).privateKeyPEM)
-        for kid in ["someone-else", keys.activeKeyId] {
+        let foreignKey = try JWTKit.Insecure.RSA.PrivateKey(pem: try SigningKeys.makeRecord(now: clock.now()).privateKeyPEM)
+        for kid in ["someone-else", keys.active.keyId] {
             let foreign = try await JWTKeyCollection().add(rsa: foreignKey, digestAlgorithm: .sha256, kid: JWKIdentifier(string: kid)).sign(claims)
             await #expect(throws: TokenRejection.self) { try await validator.validate(foreign) }
         }
@@ -85,13 +85,13 @@ struct TokenValidatorTests {
     @Test("signing keys persist: a reloaded ring verifies tokens of the first and publishes the same kid")
     func keysPersist() async throws {
         let fixture = try await DirectoryFixture.make(permissions: [], clock: clock)
-        let first = try await SigningKeyRing.load(from: fixture.store, clock: clock)
-        let second = try await SigningKeyRing.load(from: fixture.store, clock: clock)
-        #expect(first.activeKeyId == second.activeKeyId)
+        let first = try await SigningKeys.load(from: fixture.store, clock: clock)
+        let second = try await SigningKeys.load(from: fixture.store, clock: clock)
+        #expect(first.active.keyId == second.active.keyId)
         let token = try await issued(fixture, keys: first)
         _ = try await TokenValidator(keys: second, directory: fixture.store, clock: clock).validate(token)
         let set = try second.keySet(issuer: nil)
-        #expect(set.keys.map(\.kid) == [second.activeKeyId])
+        #expect(set.keys.map(\.kid) == [second.active.keyId])
         #expect(set.keys.first?.e == "AQAB")
     }
 }

@@ -70,7 +70,7 @@ struct IncidentsLiveTests {
                 #expect((try await server.get("/api/incidents", bearer: token).json()["value"] as? [Any])?.count == 4)
                 let count = try await server.postJSON("/api/advancedhunting/run", #"{"Query":"DeviceNetworkEvents | count"}"#, bearer: token)
                 #expect(try count.json()["Results"] as? [[String: Int]] == [["Count": 8]])
-                _ = try await server.token(tenant: "contoso.test", clientId: demo.apps.full.clientId, secret: demo.apps.full.clientSecret)
+                _ = try await server.token(tenant: "contoso.test", clientId: demo.apps.full.clientId, secret: demo.apps.full.clientSecret ?? "")
             }
         }
     }

@@ -26,7 +26,7 @@ struct SeedStepsLiveTests {
             let v1 = try await server.postForm(
                 "/\(demo.tenantId)/oauth2/token",
                 [
-                    ("resource", "https://api.security.microsoft.com"), ("client_id", app.clientId), ("client_secret", app.clientSecret),
+                    ("resource", "https://api.security.microsoft.com"), ("client_id", app.clientId), ("client_secret", app.clientSecret ?? ""),
                     ("grant_type", "client_credentials"),
                 ]
             )
@@ -45,7 +45,7 @@ struct SeedStepsLiveTests {
                 "/\(demo.tenantId)/oauth2/v2.0/token",
                 [
                     ("grant_type", "client_credentials"), ("client_id", app.clientId), ("scope", "https://api.security.microsoft.com/.default"),
-                    ("client_secret", app.clientSecret),
+                    ("client_secret", app.clientSecret ?? ""),
                 ]
             )
             #expect(v2.status == 200)
@@ -108,11 +108,7 @@ struct SeedStepsLiveTests {
     @Test("a valid token without the needed permission gets 403 naming the permissions")
     func forbidden() async throws {
         try await withDemoServer { server, demo in
-            let readOnly = try await server.token(
-                tenant: demo.tenantId,
-                clientId: demo.apps.incidentsReadOnly.clientId,
-                secret: demo.apps.incidentsReadOnly.clientSecret
-            )
+            let readOnly = try await server.demoToken(\.incidentsReadOnly)
             #expect(try await server.get("/api/incidents", bearer: readOnly).status == 200)
             let hunt = try await server.postJSON("/api/advancedhunting/run", #"{"Query":"DeviceProcessEvents | take 1"}"#, bearer: readOnly)
             #expect(hunt.status == 403)
@@ -120,11 +116,7 @@ struct SeedStepsLiveTests {
             #expect(error["code"] == "Forbidden")
             #expect(error["message"]?.contains("AdvancedHunting.Read.All") == true)
 
-            let huntingOnly = try await server.token(
-                tenant: demo.tenantId,
-                clientId: demo.apps.huntingOnly.clientId,
-                secret: demo.apps.huntingOnly.clientSecret
-            )
+            let huntingOnly = try await server.demoToken(\.huntingOnly)
             let incidents = try await server.get("/api/incidents", bearer: huntingOnly)
             #expect(incidents.status == 403)
             #expect(try (incidents.json()["error"] as? [String: String])?["message"]?.contains("Incident.Read.All") == true)
@@ -145,7 +137,7 @@ struct SeedStepsLiveTests {
                 name: "fabrikam app",
                 applicationPermissions: ["Incident.Read.All", "AdvancedHunting.Read.All"]
             )
-            let token = try await server.token(tenant: "fabrikam.test", clientId: app.clientId, secret: app.clientSecret)
+            let token = try await server.token(tenant: "fabrikam.test", clientId: app.clientId, secret: app.clientSecret ?? "")
 
             let list = try await server.get("/api/incidents", bearer: token)
             #expect(list.status == 200)
@@ -164,7 +156,7 @@ struct SeedStepsLiveTests {
             let crossed = try await server.postForm(
                 "/\(demo.tenantId)/oauth2/v2.0/token",
                 [
-                    ("grant_type", "client_credentials"), ("client_id", app.clientId), ("client_secret", app.clientSecret),
+                    ("grant_type", "client_credentials"), ("client_id", app.clientId), ("client_secret", app.clientSecret ?? ""),
                     ("scope", "https://api.security.microsoft.com/.default"),
                 ]
             )
@@ -200,7 +192,7 @@ struct SeedStepsLiveTests {
             #expect((try noGrant.json()["error_description"] as? String)?.contains("'grant_type'") == true)
 
             // Client secret in HTTP Basic, form body without a Content-Type (as msticpy sends it).
-            let basic = Data("\(demo.apps.full.clientId):\(demo.apps.full.clientSecret)".utf8).base64EncodedString()
+            let basic = Data("\(demo.apps.full.clientId):\(demo.apps.full.clientSecret ?? "")".utf8).base64EncodedString()
             let viaBasic = try await server.send(
                 "POST",
                 "/\(demo.tenantId)/oauth2/token",

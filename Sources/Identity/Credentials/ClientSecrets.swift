@@ -2,53 +2,51 @@ import Crypto
 import Foundation
 public import OpenMTPModels
 public import Store
+import Synchronization
 
-/// Generates client secrets in Entra's format and checks presented values against their stored hashes.
-///
-/// A generated secret carries about 200 bits of randomness, so a salted SHA-256 is enough to keep the stored
-/// form useless to a thief while leaving the token endpoint fast; user passwords, chosen by people, use
-/// ``Passwords`` instead.
+/// Generates client secrets in Entra's format; the stored form is a slow salted hash (``SlowHash``).
 public enum ClientSecrets {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.~-")
 
     /// A fresh secret value (`xxx8Q~` followed by 34 characters) and the record to store for it.
-    public static func generate(appId: String, now: Timestamp, lifetimeDays: Int64 = 730) -> (value: String, record: ClientSecretRecord) {
+    public static func generate(appId: String, now: Timestamp, lifetimeDays: Int64 = 730) throws -> (value: String, record: ClientSecretRecord) {
         var generator = SystemRandomNumberGenerator()
         let head = String((0..<3).map { _ in alphabet[Int(generator.next(upperBound: UInt(alphabet.count)))] })
         let tail = String((0..<34).map { _ in alphabet[Int(generator.next(upperBound: UInt(alphabet.count)))] })
         let value = head + "8Q~" + tail
-        let salt = randomBytes(16)
+        let derived = try SlowHash.derive(value, rounds: SlowHash.secretRounds)
         let record = ClientSecretRecord(
-            keyId: UUID().uuidString.lowercased(),
-            appId: appId,
-            hint: String(value.prefix(3)),
-            salt: salt,
-            hash: hash(value, salt: salt),
-            createdAt: now,
-            expiresAt: now.adding(seconds: lifetimeDays * 86_400)
+            keyId: UUID().uuidString.lowercased(), appId: appId, hint: String(value.prefix(3)), salt: derived.salt, hash: derived.hash,
+            rounds: derived.rounds, createdAt: now, expiresAt: now.adding(seconds: lifetimeDays * 86_400)
         )
         return (value, record)
     }
-
-    /// Whether `presented` is the value behind `record` (compared in constant time).
-    public static func matches(_ presented: String, _ record: ClientSecretRecord) -> Bool {
-        constantTimeEqual(hash(presented, salt: record.salt), record.hash)
-    }
-
-    static func hash(_ value: String, salt: [UInt8]) -> [UInt8] {
-        var hasher = SHA256()
-        hasher.update(data: salt)
-        hasher.update(data: Array(value.utf8))
-        return Array(hasher.finalize())
-    }
 }
 
-func randomBytes(_ count: Int) -> [UInt8] {
-    var generator = SystemRandomNumberGenerator()
-    return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-}
+/// Checks presented client secrets against their slow hashes, remembering recent successes.
+///
+/// A slow hash per token request would cap the token endpoint at a few requests per second. After one successful
+/// slow check, the verifier keeps an HMAC of the secret under a key that exists only in this process, so repeated
+/// requests compare in constant time without the slow hash; the secret itself is never kept.
+public final class SecretVerifier: Sendable {
+    private let cacheKey = SymmetricKey(size: .bits256)
+    private let verified = Mutex<[String: [UInt8]]>([:])
+    private let capacity: Int
 
-func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-    guard a.count == b.count else { return false }
-    return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    public init(capacity: Int = 10_000) {
+        self.capacity = capacity
+    }
+
+    /// Whether `presented` is the value behind `record`.
+    public func matches(_ presented: String, _ record: ClientSecretRecord) throws -> Bool {
+        let tag = Array(HMAC<SHA256>.authenticationCode(for: Array(presented.utf8), using: cacheKey))
+        let remembered = verified.withLock { $0[record.keyId] }
+        if let remembered { return constantTimeEqual(remembered, tag) }
+        guard try SlowHash.verify(presented, salt: record.salt, hash: record.hash, rounds: record.rounds) else { return false }
+        verified.withLock { cache in
+            if cache.count >= capacity { cache.removeAll() }
+            cache[record.keyId] = tag
+        }
+        return true
+    }
 }

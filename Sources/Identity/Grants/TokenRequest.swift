@@ -12,12 +12,19 @@ public struct TokenRequest: Sendable {
     public let version: TokenEndpointVersion
     public let parameters: [String: String]
     public let basicCredentials: (clientId: String, secret: String)?
+    /// The scheme and host the client called (`https://localhost:8443`): v2 ID tokens name it as issuer, and client
+    /// assertions must be addressed to it.
+    public let issuerBase: String
 
-    public init(tenant: String, version: TokenEndpointVersion, parameters: [String: String], authorizationHeader: String?) {
+    public init(
+        tenant: String, version: TokenEndpointVersion, parameters: [String: String], authorizationHeader: String?,
+        issuerBase: String = "https://localhost"
+    ) {
         self.tenant = tenant
         self.version = version
         self.parameters = parameters
         self.basicCredentials = authorizationHeader.flatMap(Self.basicCredentials)
+        self.issuerBase = issuerBase
     }
 
     /// A non-empty form field.

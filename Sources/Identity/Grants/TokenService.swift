@@ -1,100 +1,253 @@
+import Crypto
+import Foundation
 public import OpenMTPModels
 public import Store
 
-/// The token endpoint's logic, free of HTTP: validates a ``TokenRequest``, authenticates the client and issues
-/// the token, or throws the Entra error to send back.
+/// The token endpoint's logic, free of HTTP: validates a ``TokenRequest``, authenticates the client (and user),
+/// and issues tokens, or throws the Entra error to send back.
+///
+/// Grants: `client_credentials`, `password`, `authorization_code` (with PKCE), `refresh_token` (rotated on every
+/// use; replaying a replaced token revokes its whole family) and the device code grant.
 public struct TokenService: Sendable {
     let directory: any DirectoryStore
+    let grants: any GrantStore
     let issuer: TokenIssuer
     let clock: IdentityClock
+    let clients: ClientAuthenticator
+    let users: UserAuthenticator
 
-    public init(directory: any DirectoryStore, issuer: TokenIssuer, clock: IdentityClock = .system) {
+    public static let deviceCodeGrant = "urn:ietf:params:oauth:grant-type:device_code"
+
+    public init(directory: any DirectoryStore, grants: any GrantStore, issuer: TokenIssuer, secrets: SecretVerifier, clock: IdentityClock = .system) {
         self.directory = directory
+        self.grants = grants
         self.issuer = issuer
         self.clock = clock
+        self.clients = ClientAuthenticator(directory: directory, secrets: secrets, clock: clock)
+        self.users = UserAuthenticator(directory: directory)
     }
 
     /// The v1 or v2 response body for the request, matching the endpoint it came to.
     public func token(for request: TokenRequest) async throws -> TokenEndpointResponse {
         let grantType = try request.required("grant_type")
         switch grantType {
-        case "client_credentials":
-            let issued = try await clientCredentials(request)
-            return request.version == .v1 ? .v1(issued.v1Response) : .v2(issued.v2Response)
-        default:
-            throw IdentityError.unsupportedGrantType(grantType)
+        case "client_credentials": return try await clientCredentials(request)
+        case "password": return try await password(request)
+        case "authorization_code": return try await authorizationCode(request)
+        case "refresh_token": return try await refresh(request)
+        case Self.deviceCodeGrant: return try await deviceCode(request)
+        default: throw IdentityError.unsupportedGrantType(grantType)
         }
     }
 
+    // MARK: Application context
+
     /// RFC 6749 §4.4 with Entra's rules: one resource, `/.default` on v2, roles from admin-consented app permissions.
-    func clientCredentials(_ request: TokenRequest) async throws -> IssuedAccessToken {
-        guard !["common", "organizations", "consumers"].contains(request.tenant.lowercased()) else {
+    func clientCredentials(_ request: TokenRequest) async throws -> TokenEndpointResponse {
+        guard !TenantName.isMultiTenant(request.tenant) else {
             throw IdentityError(
-                "invalid_request",
-                50059,
-                "No tenant-identifying information found in either the request or implied by any provided credentials."
+                "invalid_request", 50059, "No tenant-identifying information found in either the request or implied by any provided credentials."
             )
         }
-        guard let tenant = try await directory.tenant(idOrDomain: request.tenant) else { throw IdentityError.tenantNotFound(request.tenant) }
+        let tenant = try await tenant(named: request.tenant)
         let clientId = try request.basicCredentials?.clientId ?? request.required("client_id")
-        let requestedResource = try resourceName(of: request)
-        guard let application = try await directory.application(tenantId: tenant.id, appId: clientId) else {
-            throw IdentityError.applicationNotFound(clientId, tenant: tenant.id)
-        }
-        let credentialType = try await authenticate(application, request)
-        guard let resource = ThreatProtectionResource.identifier(matching: requestedResource) else {
-            throw IdentityError.resourceNotFound(requestedResource, tenant: tenant.id)
-        }
-        let audience = resource == ThreatProtectionResource.appId ? ThreatProtectionResource.primaryIdentifier : resource
+        let requested = try Self.clientCredentialsResource(request)
+        let application = try await application(clientId, in: tenant)
+        let credentialType = try await clients.authenticate(application, tenant: tenant, request)
+        guard let named = APIResource.named(requested) else { throw IdentityError.resourceNotFound(requested, tenant: tenant.id) }
         let roles = try await directory.appRoleAssignments(tenantId: tenant.id, principalId: application.servicePrincipalId)
-            .filter { $0.resourceAppId == ThreatProtectionResource.appId }
+            .filter { $0.resourceAppId == named.resource.appId }
             .map(\.value)
-        return try await issuer.issueApplicationToken(
-            tenantId: tenant.id,
-            application: ApplicationIdentity(
-                appId: application.appId,
-                servicePrincipalId: application.servicePrincipalId,
-                displayName: application.displayName
-            ),
-            resource: audience,
-            roles: roles,
+        let issued = try await issuer.issueApplicationToken(
+            tenantId: tenant.id, application: application.identity, resource: named.resource.audience(for: named.identifier), roles: roles,
             credentialType: credentialType
+        )
+        return request.version == .v1 ? .v1(issued.v1Response) : .v2(issued.v2Response)
+    }
+
+    /// v1 `resource`, or the single resource of v2 `<resource>/.default` (OpenID scopes may stand beside it).
+    private static func clientCredentialsResource(_ request: TokenRequest) throws(IdentityError) -> String {
+        if request.version == .v1 { return try request.required("resource") }
+        let scope = try request.required("scope")
+        let resourceScopes = scope.split(separator: " ").map(String.init).filter { !ScopeRequest.openIDScopes.contains($0.lowercased()) }
+        guard !resourceScopes.isEmpty else { throw IdentityError.invalidScope(scope) }
+        guard resourceScopes.count == 1 else { throw IdentityError.multipleResources() }
+        guard resourceScopes[0].hasSuffix("/.default") else { throw IdentityError.scopeMustBeDefault(resourceScopes[0]) }
+        return String(resourceScopes[0].dropLast("/.default".count))
+    }
+
+    // MARK: User context
+
+    /// Resource owner password credentials (ROPC).
+    func password(_ request: TokenRequest) async throws -> TokenEndpointResponse {
+        let username = try request.required("username")
+        let password = try request.required("password")
+        let tenant: TenantRecord
+        switch request.tenant.lowercased() {
+        case "common", "consumers": throw IdentityError.ropcOnMultiTenant()
+        case "organizations":
+            let domain = username.split(separator: "@").last.map(String.init) ?? ""
+            tenant = try await self.tenant(named: domain)
+        default: tenant = try await self.tenant(named: request.tenant)
+        }
+        let application = try await application(try request.required("client_id"), in: tenant)
+        let credentialType = try await clients.authenticate(application, tenant: tenant, request)
+        let scopes = try scopeRequest(request)
+        let user = try await users.authenticate(tenant: tenant, username: username, password: password)
+        let session = try await grantedSession(scopes, tenant: tenant.id, application: application, user: user, methods: ["pwd"])
+        return try await issueUserTokens(session, user: user, application: application, credentialType: credentialType, request: request, nonce: nil)
+    }
+
+    func authorizationCode(_ request: TokenRequest) async throws -> TokenEndpointResponse {
+        let code = try request.required("code")
+        guard let record = try await grants.redeemAuthorizationCode(hash: Self.hash(code), at: clock.now()) else { throw IdentityError.invalidCode }
+        try AuthorizationCodeRules.check(
+            record, clientId: try request.required("client_id"), redirectURI: request.parameter("redirect_uri"),
+            verifier: request.parameter("code_verifier"), now: clock.now()
+        )
+        let tenant = try await tenant(named: record.session.tenantId)
+        let application = try await application(record.session.clientId, in: tenant)
+        let credentialType = try await clients.authenticate(application, tenant: tenant, request)
+        let user = try await activeUser(record.session)
+        return try await issueUserTokens(
+            record.session, user: user, application: application, credentialType: credentialType, request: request, nonce: record.nonce
         )
     }
 
-    /// The resource the client asked for: v1 `resource`, or the single resource of v2 `<resource>/.default` scopes
-    /// (OIDC scopes such as `offline_access` may stand beside it).
-    private func resourceName(of request: TokenRequest) throws(IdentityError) -> String {
-        if request.version == .v1 { return try request.required("resource") }
-        let scope = try request.required("scope")
-        let resourceScopes = scope.split(separator: " ").map(String.init).filter { !["openid", "profile", "email", "offline_access"].contains($0) }
-        guard !resourceScopes.isEmpty else { throw IdentityError.invalidScope(scope) }
-        guard resourceScopes.count == 1 else { throw IdentityError.multipleResources() }
-        let only = resourceScopes[0]
-        guard only.hasSuffix("/.default") else { throw IdentityError.scopeMustBeDefault(only) }
-        return String(only.dropLast("/.default".count))
+    func refresh(_ request: TokenRequest) async throws -> TokenEndpointResponse {
+        let presented = try request.required("refresh_token")
+        let hash = Self.hash(presented)
+        guard let record = try await grants.refreshToken(hash: hash) else { throw IdentityError.invalidRefreshToken }
+        switch record.status {
+        case .active: break
+        case .rotated:
+            // A replaced token came back: someone holds a copy. End the whole sign-in.
+            try await grants.setRefreshTokenStatus(.revoked, hash: hash, family: true)
+            throw IdentityError.revokedRefreshToken
+        case .revoked: throw IdentityError.revokedRefreshToken
+        }
+        guard clock.now() < record.expiresAt else { throw IdentityError.expiredGrant }
+        guard try request.required("client_id") == record.session.clientId else { throw IdentityError.grantForAnotherClient }
+        let tenant = try await tenant(named: record.session.tenantId)
+        let application = try await application(record.session.clientId, in: tenant)
+        let credentialType = try await clients.authenticate(application, tenant: tenant, request)
+        let user = try await activeUser(record.session)
+        var session = record.session
+        if request.parameter(request.version == .v1 ? "resource" : "scope") != nil {
+            let requested = try scopeRequest(request)
+            let renewed = try await grantedSession(requested, tenant: tenant.id, application: application, user: user, methods: session.methods)
+            session.resource = renewed.resource
+            session.scopes = renewed.scopes
+            session.openIDScopes = Array(Set(session.openIDScopes).union(renewed.openIDScopes)).sorted()
+        }
+        try await grants.setRefreshTokenStatus(.rotated, hash: hash, family: false)
+        return try await issueUserTokens(
+            session, user: user, application: application, credentialType: credentialType, request: request, nonce: nil, family: record.familyId
+        )
     }
 
-    /// Checks the client's credential and returns the `appidacr` value for it.
-    private func authenticate(_ application: ApplicationRecord, _ request: TokenRequest) async throws -> String {
-        if request.parameter("client_assertion") != nil {
-            throw IdentityError(
-                "invalid_client",
-                700027,
-                "Client assertion contains an invalid signature. [Reason - The key was not found.]",
-                status: 401
+    func deviceCode(_ request: TokenRequest) async throws -> TokenEndpointResponse {
+        guard let presented = request.parameter("device_code") ?? request.parameter("code") else { throw IdentityError.missingParameter("device_code") }
+        guard var record = try await grants.deviceCode(hash: Self.hash(presented)) else { throw IdentityError.badVerificationCode }
+        guard clock.now() < record.expiresAt else { throw IdentityError.deviceCodeExpired }
+        guard try request.required("client_id") == record.clientId else { throw IdentityError.grantForAnotherClient }
+        switch record.status {
+        case .pending: throw IdentityError.authorizationPending
+        case .declined: throw IdentityError.deviceCodeDeclined
+        case .redeemed: throw IdentityError.codeRedeemed
+        case .approved: break
+        }
+        guard let userObjectId = record.userObjectId else { throw IdentityError.badVerificationCode }
+        record.status = .redeemed
+        try await grants.updateDeviceCode(record)
+        let tenant = try await tenant(named: record.tenantId)
+        let application = try await application(record.clientId, in: tenant)
+        let credentialType = try await clients.authenticate(application, tenant: tenant, request)
+        let session = DelegatedSession(
+            tenantId: record.tenantId, clientId: record.clientId, userObjectId: userObjectId, resource: record.resource, scopes: record.scopes,
+            openIDScopes: record.openIDScopes, authenticatedAt: clock.now(), methods: ["pwd"]
+        )
+        let user = try await activeUser(session)
+        return try await issueUserTokens(session, user: user, application: application, credentialType: credentialType, request: request, nonce: nil)
+    }
+
+    // MARK: Shared steps
+
+    func tenant(named name: String) async throws -> TenantRecord {
+        guard let tenant = try await directory.tenant(idOrDomain: name) else { throw IdentityError.tenantNotFound(name) }
+        return tenant
+    }
+
+    func application(_ clientId: String, in tenant: TenantRecord) async throws -> ApplicationRecord {
+        guard let application = try await directory.application(tenantId: tenant.id, appId: clientId) else {
+            throw IdentityError.applicationNotFound(clientId, tenant: tenant.id)
+        }
+        return application
+    }
+
+    private func activeUser(_ session: DelegatedSession) async throws -> UserRecord {
+        guard let user = try await directory.user(tenantId: session.tenantId, objectId: session.userObjectId) else {
+            throw IdentityError.userNotFound(tenant: session.tenantId)
+        }
+        guard user.enabled else { throw IdentityError.userDisabled }
+        return user
+    }
+
+    /// v2 `scope` (required) or v1 `resource`.
+    private func scopeRequest(_ request: TokenRequest) throws(IdentityError) -> ScopeRequest {
+        request.version == .v1 ? try ScopeRequest.v1(resource: try request.required("resource")) : try ScopeRequest.v2(try request.required("scope"))
+    }
+
+    /// The session to issue for, when every requested scope has consent.
+    func grantedSession(
+        _ scopes: ScopeRequest, tenant: String, application: ApplicationRecord, user: UserRecord, methods: [String]
+    ) async throws -> DelegatedSession {
+        let consent = try await DelegatedConsent(directory: directory).evaluate(
+            scopes, tenantId: tenant, clientAppId: application.appId, userObjectId: user.objectId
+        )
+        guard consent.missing.isEmpty, !consent.granted.isEmpty else {
+            throw IdentityError.consentRequired(appId: application.appId, name: application.displayName)
+        }
+        return DelegatedSession(
+            tenantId: tenant, clientId: application.appId, userObjectId: user.objectId, resource: scopes.resource.audience(for: scopes.identifier),
+            scopes: consent.granted, openIDScopes: scopes.openID, authenticatedAt: clock.now(), methods: methods
+        )
+    }
+
+    /// Access token, ID token (`openid`), refresh token (`offline_access`) and `client_info` (`client_info=1`).
+    private func issueUserTokens(
+        _ session: DelegatedSession, user: UserRecord, application: ApplicationRecord, credentialType: String, request: TokenRequest,
+        nonce: String?, family: String? = nil
+    ) async throws -> TokenEndpointResponse {
+        var issued = try await issuer.issueUserTokens(
+            session: session, user: user, application: application.identity, credentialType: credentialType, version: request.version,
+            issuerBase: request.issuerBase, nonce: nonce
+        )
+        if session.openIDScopes.contains("offline_access") {
+            issued.refreshToken = try await issueRefreshToken(session, family: family)
+        }
+        if request.parameter("client_info") == "1" {
+            let info = try JSONSerialization.data(withJSONObject: ["uid": user.objectId, "utid": session.tenantId], options: [.sortedKeys])
+            issued.clientInfo = Base64URL.encode(Array(info))
+        }
+        return request.version == .v1 ? .v1(issued.v1Response) : .v2(issued.v2Response)
+    }
+
+    private func issueRefreshToken(_ session: DelegatedSession, family: String?) async throws -> String {
+        let token = "1." + Base64URL.encode(randomBytes(48))
+        let now = clock.now()
+        try await grants.insertRefreshToken(
+            RefreshTokenRecord(
+                tokenHash: Self.hash(token), familyId: family ?? UUID().uuidString.lowercased(), session: session, status: .active, createdAt: now,
+                expiresAt: now.adding(seconds: issuer.settings.refreshTokenLifetime)
             )
-        }
-        guard let secret = request.basicCredentials?.secret ?? request.parameter("client_secret") else {
-            throw IdentityError.missingClientCredential
-        }
-        guard !application.isPublicClient else { throw IdentityError.publicClientWithCredential() }
-        let records = try await directory.clientSecrets(appId: application.appId)
-        guard let record = records.first(where: { ClientSecrets.matches(secret, $0) }) else {
-            throw IdentityError.invalidClientSecret(appId: application.appId)
-        }
-        guard clock.now() < record.expiresAt else { throw IdentityError.expiredClientSecret(appId: application.appId) }
-        return "1"
+        )
+        return token
+    }
+
+    /// Codes and refresh tokens are stored by SHA-256: they are long random values, so a fast hash is enough.
+    static func hash(_ value: String) -> String {
+        Hex.encode(Array(SHA256.hash(data: Array(value.utf8))))
     }
 }
 
@@ -102,4 +255,29 @@ public struct TokenService: Sendable {
 public enum TokenEndpointResponse: Sendable {
     case v1(TokenResponseV1)
     case v2(TokenResponseV2)
+}
+
+/// The checks on redeeming an authorization code, as a pure function of the stored code and the request.
+enum AuthorizationCodeRules {
+    static func check(_ record: AuthorizationCodeRecord, clientId: String, redirectURI: String?, verifier: String?, now: Timestamp) throws(IdentityError) {
+        guard record.redeemedAt == nil else { throw IdentityError.codeRedeemed }
+        guard now < record.expiresAt else { throw IdentityError.expiredGrant }
+        guard clientId == record.session.clientId else { throw IdentityError.grantForAnotherClient }
+        guard redirectURI == record.redirectURI else { throw IdentityError.redirectMismatch(redirectURI ?? "", appId: clientId) }
+        guard let challenge = record.codeChallenge else { return }
+        guard let verifier else { throw IdentityError.codeVerifierMismatch }
+        let derived = record.codeChallengeMethod == "plain" ? verifier : Base64URL.encode(Array(SHA256.hash(data: Array(verifier.utf8))))
+        guard derived == challenge else { throw IdentityError.codeVerifierMismatch }
+    }
+}
+
+/// Tenant names Entra accepts besides ids and domains.
+enum TenantName {
+    static func isMultiTenant(_ name: String) -> Bool {
+        ["common", "organizations", "consumers"].contains(name.lowercased())
+    }
+}
+
+extension ApplicationRecord {
+    var identity: ApplicationIdentity { ApplicationIdentity(appId: appId, servicePrincipalId: servicePrincipalId, displayName: displayName) }
 }

@@ -14,12 +14,19 @@ public struct CallerIdentity: Sendable, Equatable {
     public let roles: Set<String>
     /// Delegated permissions (`scp`).
     public let scopes: Set<String>
+    /// The signed-in user's directory role template ids (`wids`), for delegated tokens.
+    public let userRoleTemplateIds: [String]
+    /// The signed-in user's name, for delegated tokens.
+    public let userPrincipalName: String?
 
     public var isApplication: Bool { scopes.isEmpty }
 
-    /// Whether the token holds any of `permissions`, as a role or a scope.
+    /// Whether the caller may exercise any of `permissions`: an application through its roles; a user through a
+    /// delegated scope that the user's directory roles also allow (the effective permission is the intersection).
     public func holdsAny(of permissions: [String]) -> Bool {
-        permissions.contains { roles.contains($0) || scopes.contains($0) }
+        if isApplication { return permissions.contains(where: roles.contains) }
+        let delegated = permissions.filter(scopes.contains)
+        return DirectoryRole.allowAny(of: delegated, templateIds: userRoleTemplateIds)
     }
 }
 
@@ -32,15 +39,19 @@ public struct TokenRejection: Error, Sendable, Equatable, CustomStringConvertibl
 /// Verifies bearer tokens for the Threat Protection API: signature (key chosen by `kid`), `ver`, issuer for the
 /// token's own tenant, audience, lifetime (with clock skew), and that the tenant exists here.
 public struct TokenValidator: Sendable {
-    let keys: SigningKeyRing
+    let keys: SigningKeys
     let directory: any DirectoryStore
     let clock: IdentityClock
     /// Seconds of clock difference tolerated on `nbf` and `exp`.
     let allowedSkew: Int64 = 300
 
-    public init(keys: SigningKeyRing, directory: any DirectoryStore, clock: IdentityClock = .system) {
+    /// The API these tokens must be for; its identifiers and app id are the accepted audiences.
+    let audience: APIResource
+
+    public init(keys: SigningKeys, directory: any DirectoryStore, audience: APIResource = ThreatProtectionResource.resource, clock: IdentityClock = .system) {
         self.keys = keys
         self.directory = directory
+        self.audience = audience
         self.clock = clock
     }
 
@@ -53,7 +64,7 @@ public struct TokenValidator: Sendable {
         }
         guard claims.ver == "1.0" else { throw TokenRejection(reason: "unsupported token version \(claims.ver)") }
         guard claims.iss == TokenSettings.v1Issuer(tenantId: claims.tid) else { throw TokenRejection(reason: "issuer \(claims.iss)") }
-        guard ThreatProtectionResource.identifier(matching: claims.aud) != nil else { throw TokenRejection(reason: "audience \(claims.aud)") }
+        guard audience.identifier(matching: claims.aud) != nil else { throw TokenRejection(reason: "audience \(claims.aud)") }
         let now = clock.now().unixSeconds
         guard claims.nbf - allowedSkew <= now else { throw TokenRejection(reason: "not yet valid") }
         guard now < claims.exp + allowedSkew else { throw TokenRejection(reason: "expired") }
@@ -70,7 +81,9 @@ public struct TokenValidator: Sendable {
             objectId: claims.oid,
             displayName: claims.appDisplayName,
             roles: Set(claims.roles ?? []),
-            scopes: Set((claims.scp ?? "").split(separator: " ").map(String.init))
+            scopes: Set((claims.scp ?? "").split(separator: " ").map(String.init)),
+            userRoleTemplateIds: claims.wids ?? [],
+            userPrincipalName: claims.upn
         )
     }
 }

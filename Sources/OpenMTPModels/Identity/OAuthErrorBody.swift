@@ -10,6 +10,8 @@ public struct OAuthErrorBody: Codable, Sendable, Equatable {
     public var traceId: String
     public var correlationId: String
     public var errorURI: String?
+    /// Set on some errors, e.g. `consent_required`; msal maps it to `classification`.
+    public var suberror: String?
 
     public init(
         error: String,
@@ -18,7 +20,8 @@ public struct OAuthErrorBody: Codable, Sendable, Equatable {
         timestamp: String,
         traceId: String,
         correlationId: String,
-        errorURI: String?
+        errorURI: String?,
+        suberror: String? = nil
     ) {
         self.error = error
         self.errorDescription = errorDescription
@@ -27,6 +30,7 @@ public struct OAuthErrorBody: Codable, Sendable, Equatable {
         self.traceId = traceId
         self.correlationId = correlationId
         self.errorURI = errorURI
+        self.suberror = suberror
     }
 
     enum CodingKeys: String, CodingKey {
@@ -37,5 +41,6 @@ public struct OAuthErrorBody: Codable, Sendable, Equatable {
         case traceId = "trace_id"
         case correlationId = "correlation_id"
         case errorURI = "error_uri"
+        case suberror
     }
 }

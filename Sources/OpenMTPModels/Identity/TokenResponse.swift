@@ -7,6 +7,10 @@ public struct TokenResponseV1: Codable, Sendable, Equatable {
     public var notBefore: String
     public var resource: String
     public var accessToken: String
+    /// User flows only.
+    public var scope: String?
+    public var refreshToken: String?
+    public var idToken: String?
 
     public init(
         tokenType: String = "Bearer",
@@ -15,7 +19,10 @@ public struct TokenResponseV1: Codable, Sendable, Equatable {
         expiresOn: String,
         notBefore: String,
         resource: String,
-        accessToken: String
+        accessToken: String,
+        scope: String? = nil,
+        refreshToken: String? = nil,
+        idToken: String? = nil
     ) {
         self.tokenType = tokenType
         self.expiresIn = expiresIn
@@ -24,6 +31,9 @@ public struct TokenResponseV1: Codable, Sendable, Equatable {
         self.notBefore = notBefore
         self.resource = resource
         self.accessToken = accessToken
+        self.scope = scope
+        self.refreshToken = refreshToken
+        self.idToken = idToken
     }
 
     enum CodingKeys: String, CodingKey {
@@ -34,6 +44,9 @@ public struct TokenResponseV1: Codable, Sendable, Equatable {
         case notBefore = "not_before"
         case resource
         case accessToken = "access_token"
+        case scope
+        case refreshToken = "refresh_token"
+        case idToken = "id_token"
     }
 }
 
@@ -43,12 +56,31 @@ public struct TokenResponseV2: Codable, Sendable, Equatable {
     public var expiresIn: Int
     public var extExpiresIn: Int
     public var accessToken: String
+    /// User flows only: space-separated granted scopes, resource-qualified.
+    public var scope: String?
+    public var refreshToken: String?
+    public var idToken: String?
+    /// Unpadded base64url of `{"uid": <user oid>, "utid": <tenant id>}`, when the request asked with `client_info=1`.
+    public var clientInfo: String?
 
-    public init(tokenType: String = "Bearer", expiresIn: Int, extExpiresIn: Int, accessToken: String) {
+    public init(
+        tokenType: String = "Bearer",
+        expiresIn: Int,
+        extExpiresIn: Int,
+        accessToken: String,
+        scope: String? = nil,
+        refreshToken: String? = nil,
+        idToken: String? = nil,
+        clientInfo: String? = nil
+    ) {
         self.tokenType = tokenType
         self.expiresIn = expiresIn
         self.extExpiresIn = extExpiresIn
         self.accessToken = accessToken
+        self.scope = scope
+        self.refreshToken = refreshToken
+        self.idToken = idToken
+        self.clientInfo = clientInfo
     }
 
     enum CodingKeys: String, CodingKey {
@@ -56,5 +88,9 @@ public struct TokenResponseV2: Codable, Sendable, Equatable {
         case expiresIn = "expires_in"
         case extExpiresIn = "ext_expires_in"
         case accessToken = "access_token"
+        case scope
+        case refreshToken = "refresh_token"
+        case idToken = "id_token"
+        case clientInfo = "client_info"
     }
 }

@@ -10,7 +10,7 @@ import Store
 /// `localhost:8443` is sent back there.
 struct DiscoveryController {
     let directory: any DirectoryStore
-    let keys: SigningKeyRing
+    let keys: SigningKeys
 
     private static let multiTenant: Set<String> = ["common", "organizations", "consumers"]
 

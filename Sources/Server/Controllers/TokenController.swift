@@ -27,7 +27,8 @@ struct TokenController {
             tenant: try context.parameters.require("tenant"),
             version: version,
             parameters: FormEncoding.decode(Substring(String(buffer: body))),
-            authorizationHeader: request.headers[.authorization]
+            authorizationHeader: request.headers[.authorization],
+            issuerBase: DiscoveryController.baseURL(of: request)
         )
         do {
             switch try await tokens.token(for: tokenRequest) {

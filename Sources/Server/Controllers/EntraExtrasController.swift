@@ -1,0 +1,49 @@
+import Foundation
+import Hummingbird
+import OpenMTPModels
+
+/// The smaller Entra endpoints clients call: user realm discovery (msal's ROPC), instance discovery, and logout.
+struct EntraExtrasController {
+    func addRoutes(to router: Router<AppRequestContext>) {
+        // `/common/userrealm/{user}`: every account here is managed (no federation), so msal goes on with ROPC.
+        router.get(":tenant/userrealm/:user") { request, context in
+            guard try context.parameters.require("tenant") == "common" else { throw HTTPError(.notFound) }
+            let user = try context.parameters.require("user")
+            let domain = user.split(separator: "@").last.map(String.init) ?? ""
+            let body: JSONValue = .object([
+                ("ver", .string("1.0")), ("account_type", .string("Managed")), ("domain_name", .string(domain)),
+                ("cloud_instance_name", .string("microsoftonline.com")), ("cloud_audience_urn", .string("urn:federation:MicrosoftOnline")),
+            ])
+            return JSONResponses.discovery(body.serialized)
+        }
+        // `/common/discovery/instance`: this server is its own (only) cloud instance.
+        router.get(":tenant/discovery/instance") { request, context in
+            guard try context.parameters.require("tenant") == "common" else { throw HTTPError(.notFound) }
+            let base = DiscoveryController.baseURL(of: request)
+            let host = request.head.authority ?? "localhost"
+            let body: JSONValue = .object([
+                ("tenant_discovery_endpoint", .string("\(base)/{tenant}/v2.0/.well-known/openid-configuration")),
+                ("api-version", .string("1.1")),
+                (
+                    "metadata",
+                    .array([
+                        .object([
+                            ("preferred_network", .string(host)), ("preferred_cache", .string(host)), ("aliases", .array([.string(host)])),
+                        ])
+                    ])
+                ),
+            ])
+            return JSONResponses.discovery(body.serialized)
+        }
+        // Logout: no server-side browser session is kept, so there is nothing to end; go back if asked to.
+        for path in [":tenant/oauth2/v2.0/logout", ":tenant/oauth2/logout"] {
+            router.get(RouterPath(path)) { request, _ in
+                let query = FormEncoding.decode(Substring(request.uri.query ?? ""))
+                if let target = query["post_logout_redirect_uri"], target.hasPrefix("https://") || target.hasPrefix("http://localhost") {
+                    return Response(status: .found, headers: [.location: target])
+                }
+                return HTMLPage.render(title: "You signed out of your account", paragraphs: ["It's a good idea to close all browser windows."])
+            }
+        }
+    }
+}
