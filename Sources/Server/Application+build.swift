@@ -50,7 +50,11 @@ public func buildApplication(
     var demo: DemoManifest?
     if configuration.demo {
         demo = try await DemoTenant.seedIfMissing(
-            directory: directory, incidents: stores.incidents, hunting: hunting, clock: clock, dataDirectory: configuration.dataDirectory
+            directory: directory,
+            incidents: stores.incidents,
+            hunting: hunting,
+            clock: clock,
+            dataDirectory: configuration.dataDirectory
         )
         if demo == nil, FileManager.default.fileExists(atPath: configuration.demoManifestURL.path) {
             demo = try DemoManifest.read(from: configuration.demoManifestURL)
@@ -65,17 +69,26 @@ public func buildApplication(
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.get("health") { _, _ in "OK" }
     let tokens = TokenService(
-        directory: stores.directory, grants: stores.grants, issuer: TokenIssuer(keys: keys, clock: clock), secrets: SecretVerifier(), clock: clock
+        directory: stores.directory,
+        grants: stores.grants,
+        issuer: TokenIssuer(keys: keys, clock: clock),
+        secrets: SecretVerifier(),
+        clock: clock
     )
     TokenController(tokens: tokens, clock: clock).addRoutes(to: router)
     DiscoveryController(directory: stores.directory, keys: keys).addRoutes(to: router)
     AuthorizeController(
-        authorization: AuthorizationService(directory: stores.directory, grants: stores.grants, clock: clock), users: users, directory: directory,
+        authorization: AuthorizationService(directory: stores.directory, grants: stores.grants, clock: clock),
+        users: users,
+        directory: directory,
         tickets: tickets
     ).addRoutes(to: router)
     DeviceCodeController(
-        devices: DeviceAuthorizationService(directory: stores.directory, grants: stores.grants, clock: clock), users: users,
-        directory: stores.directory, tickets: tickets, clock: clock
+        devices: DeviceAuthorizationService(directory: stores.directory, grants: stores.grants, clock: clock),
+        users: users,
+        directory: stores.directory,
+        tickets: tickets,
+        clock: clock
     ).addRoutes(to: router)
     EntraExtrasController().addRoutes(to: router)
     let api = router.group("api")

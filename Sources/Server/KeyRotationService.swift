@@ -17,7 +17,9 @@ struct KeyRotationService: Service {
                 return
             }
             do {
-                if try await keys.rotateIfDue() { logger.notice("idp.signing_key_rotated", metadata: ["idp.kid": "\(keys.published.last?.keyId ?? "")"]) }
+                if try await keys.rotateIfDue() {
+                    logger.notice("idp.signing_key_rotated", metadata: ["idp.kid": "\(keys.published.last?.keyId ?? "")"])
+                }
                 try await keys.reload()
             } catch {
                 logger.error("idp.signing_key_rotation_failed", metadata: ["idp.error": "\(error)"])

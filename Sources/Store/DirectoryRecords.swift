@@ -66,7 +66,14 @@ public struct ClientSecretRecord: Sendable, Equatable, Codable {
     public var expiresAt: Timestamp
 
     public init(
-        keyId: String, appId: String, hint: String, salt: [UInt8], hash: [UInt8], rounds: Int, createdAt: Timestamp, expiresAt: Timestamp
+        keyId: String,
+        appId: String,
+        hint: String,
+        salt: [UInt8],
+        hash: [UInt8],
+        rounds: Int,
+        createdAt: Timestamp,
+        expiresAt: Timestamp
     ) {
         self.keyId = keyId
         self.appId = appId

@@ -13,7 +13,12 @@ public struct ClientCertificateRecord: Sendable, Equatable, Codable {
     public var expiresAt: Timestamp
 
     public init(
-        keyId: String, appId: String, thumbprintSHA1: String, thumbprintSHA256: String, certificateDER: [UInt8], createdAt: Timestamp,
+        keyId: String,
+        appId: String,
+        thumbprintSHA1: String,
+        thumbprintSHA256: String,
+        certificateDER: [UInt8],
+        createdAt: Timestamp,
         expiresAt: Timestamp
     ) {
         self.keyId = keyId
@@ -63,8 +68,14 @@ public struct DelegatedSession: Sendable, Equatable, Codable {
     public var methods: [String]
 
     public init(
-        tenantId: String, clientId: String, userObjectId: String, resource: String, scopes: [String], openIDScopes: [String],
-        authenticatedAt: Timestamp, methods: [String]
+        tenantId: String,
+        clientId: String,
+        userObjectId: String,
+        resource: String,
+        scopes: [String],
+        openIDScopes: [String],
+        authenticatedAt: Timestamp,
+        methods: [String]
     ) {
         self.tenantId = tenantId
         self.clientId = clientId
@@ -90,8 +101,14 @@ public struct AuthorizationCodeRecord: Sendable, Equatable, Codable {
     public var redeemedAt: Timestamp?
 
     public init(
-        codeHash: String, session: DelegatedSession, redirectURI: String, nonce: String?, codeChallenge: String?, codeChallengeMethod: String?,
-        expiresAt: Timestamp, redeemedAt: Timestamp? = nil
+        codeHash: String,
+        session: DelegatedSession,
+        redirectURI: String,
+        nonce: String?,
+        codeChallenge: String?,
+        codeChallengeMethod: String?,
+        expiresAt: Timestamp,
+        redeemedAt: Timestamp? = nil
     ) {
         self.codeHash = codeHash
         self.session = session
@@ -124,8 +141,16 @@ public struct DeviceCodeRecord: Sendable, Equatable, Codable {
     public var expiresAt: Timestamp
 
     public init(
-        deviceCodeHash: String, userCode: String, tenantId: String, clientId: String, resource: String, scopes: [String], openIDScopes: [String],
-        status: Status, userObjectId: String?, expiresAt: Timestamp
+        deviceCodeHash: String,
+        userCode: String,
+        tenantId: String,
+        clientId: String,
+        resource: String,
+        scopes: [String],
+        openIDScopes: [String],
+        status: Status,
+        userObjectId: String?,
+        expiresAt: Timestamp
     ) {
         self.deviceCodeHash = deviceCodeHash
         self.userCode = userCode

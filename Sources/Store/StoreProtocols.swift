@@ -129,7 +129,10 @@ public struct Stores: Sendable {
     public var events: any HuntingEventStore
 
     public init(
-        directory: any DirectoryStore, grants: any GrantStore, signingKeys: any SigningKeyStore, incidents: any IncidentStore,
+        directory: any DirectoryStore,
+        grants: any GrantStore,
+        signingKeys: any SigningKeyStore,
+        incidents: any IncidentStore,
         events: any HuntingEventStore
     ) {
         self.directory = directory

@@ -16,7 +16,9 @@ extension SQLiteStore: DirectoryStore {
     public func tenant(idOrDomain: String) async throws -> TenantRecord? {
         try await database.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM tenant WHERE id = ? COLLATE NOCASE OR domain = ?", arguments: [idOrDomain, idOrDomain])
-                .map { TenantRecord(id: $0["id"], domain: $0["domain"], displayName: $0["display_name"], createdAt: Timestamp(ticks: $0["created_at"])) }
+                .map {
+                    TenantRecord(id: $0["id"], domain: $0["domain"], displayName: $0["display_name"], createdAt: Timestamp(ticks: $0["created_at"]))
+                }
         }
     }
 
@@ -61,9 +63,14 @@ extension SQLiteStore: DirectoryStore {
 
     private static func application(_ row: Row) throws -> ApplicationRecord {
         ApplicationRecord(
-            tenantId: row["tenant_id"], appId: row["app_id"], objectId: row["object_id"], servicePrincipalId: row["service_principal_id"],
-            displayName: row["display_name"], isPublicClient: row["is_public_client"],
-            redirectURIs: try JSONText.decode([String].self, row["redirect_uris"]), createdAt: Timestamp(ticks: row["created_at"])
+            tenantId: row["tenant_id"],
+            appId: row["app_id"],
+            objectId: row["object_id"],
+            servicePrincipalId: row["service_principal_id"],
+            displayName: row["display_name"],
+            isPublicClient: row["is_public_client"],
+            redirectURIs: try JSONText.decode([String].self, row["redirect_uris"]),
+            createdAt: Timestamp(ticks: row["created_at"])
         )
     }
 
@@ -95,8 +102,13 @@ extension SQLiteStore: DirectoryStore {
         try await database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM client_secret WHERE app_id = ? ORDER BY created_at", arguments: [appId]).map { row in
                 ClientSecretRecord(
-                    keyId: row["key_id"], appId: row["app_id"], hint: row["hint"], salt: Array(row["salt"] as Data),
-                    hash: Array(row["hash"] as Data), rounds: row["rounds"], createdAt: Timestamp(ticks: row["created_at"]),
+                    keyId: row["key_id"],
+                    appId: row["app_id"],
+                    hint: row["hint"],
+                    salt: Array(row["salt"] as Data),
+                    hash: Array(row["hash"] as Data),
+                    rounds: row["rounds"],
+                    createdAt: Timestamp(ticks: row["created_at"]),
                     expiresAt: Timestamp(ticks: row["expires_at"])
                 )
             }
@@ -122,8 +134,12 @@ extension SQLiteStore: DirectoryStore {
         try await database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM client_certificate WHERE app_id = ? ORDER BY created_at", arguments: [appId]).map { row in
                 ClientCertificateRecord(
-                    keyId: row["key_id"], appId: row["app_id"], thumbprintSHA1: row["thumbprint_sha1"], thumbprintSHA256: row["thumbprint_sha256"],
-                    certificateDER: Array(row["certificate_der"] as Data), createdAt: Timestamp(ticks: row["created_at"]),
+                    keyId: row["key_id"],
+                    appId: row["app_id"],
+                    thumbprintSHA1: row["thumbprint_sha1"],
+                    thumbprintSHA256: row["thumbprint_sha256"],
+                    certificateDER: Array(row["certificate_der"] as Data),
+                    createdAt: Timestamp(ticks: row["created_at"]),
                     expiresAt: Timestamp(ticks: row["expires_at"])
                 )
             }
@@ -140,8 +156,12 @@ extension SQLiteStore: DirectoryStore {
                 arguments: [tenantId, principalId]
             ).map { row in
                 AppRoleAssignmentRecord(
-                    tenantId: row["tenant_id"], principalId: row["principal_id"], resourceAppId: row["resource_app_id"],
-                    appRoleId: row["app_role_id"], value: row["value"], createdAt: Timestamp(ticks: row["created_at"])
+                    tenantId: row["tenant_id"],
+                    principalId: row["principal_id"],
+                    resourceAppId: row["resource_app_id"],
+                    appRoleId: row["app_role_id"],
+                    value: row["value"],
+                    createdAt: Timestamp(ticks: row["created_at"])
                 )
             }
         }
@@ -167,7 +187,9 @@ extension SQLiteStore: DirectoryStore {
         try await database.write { db in
             let key: StatementArguments = [grant.clientAppId, grant.resourceAppId, grant.principalId ?? ""]
             let existing = try String.fetchOne(
-                db, sql: "SELECT scopes FROM delegated_grant WHERE client_app_id = ? AND resource_app_id = ? AND principal_id = ?", arguments: key
+                db,
+                sql: "SELECT scopes FROM delegated_grant WHERE client_app_id = ? AND resource_app_id = ? AND principal_id = ?",
+                arguments: key
             )
             var scopes = try existing.map { try JSONText.decode([String].self, $0) } ?? []
             for scope in grant.scopes where !scopes.contains(scope) { scopes.append(scope) }
@@ -177,7 +199,8 @@ extension SQLiteStore: DirectoryStore {
                     ON CONFLICT (client_app_id, resource_app_id, principal_id) DO UPDATE SET scopes = excluded.scopes
                     """,
                 arguments: [
-                    grant.tenantId, grant.clientAppId, grant.resourceAppId, grant.principalId ?? "", try JSONText.encode(scopes), grant.createdAt.ticks,
+                    grant.tenantId, grant.clientAppId, grant.resourceAppId, grant.principalId ?? "", try JSONText.encode(scopes),
+                    grant.createdAt.ticks,
                 ]
             )
         }
@@ -186,12 +209,17 @@ extension SQLiteStore: DirectoryStore {
     public func delegatedGrants(tenantId: String, clientAppId: String) async throws -> [DelegatedGrantRecord] {
         try await database.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM delegated_grant WHERE tenant_id = ? AND client_app_id = ? ORDER BY created_at", arguments: [tenantId, clientAppId]
+                db,
+                sql: "SELECT * FROM delegated_grant WHERE tenant_id = ? AND client_app_id = ? ORDER BY created_at",
+                arguments: [tenantId, clientAppId]
             ).map { row in
                 let principal: String = row["principal_id"]
                 return DelegatedGrantRecord(
-                    tenantId: row["tenant_id"], clientAppId: row["client_app_id"], resourceAppId: row["resource_app_id"],
-                    principalId: principal.isEmpty ? nil : principal, scopes: try JSONText.decode([String].self, row["scopes"]),
+                    tenantId: row["tenant_id"],
+                    clientAppId: row["client_app_id"],
+                    resourceAppId: row["resource_app_id"],
+                    principalId: principal.isEmpty ? nil : principal,
+                    scopes: try JSONText.decode([String].self, row["scopes"]),
                     createdAt: Timestamp(ticks: row["created_at"])
                 )
             }
@@ -249,10 +277,16 @@ extension SQLiteStore: DirectoryStore {
             try Row.fetchAll(db, sql: "SELECT * FROM user WHERE \(condition) ORDER BY created_at", arguments: arguments).map { row in
                 let roles: String = row["roles"]
                 return UserRecord(
-                    tenantId: row["tenant_id"], objectId: row["object_id"], userPrincipalName: row["user_principal_name"],
-                    displayName: row["display_name"], passwordSalt: Array(row["password_salt"] as Data),
-                    passwordHash: Array(row["password_hash"] as Data), passwordRounds: row["password_rounds"],
-                    roles: roles.split(separator: "\n").map(String.init), enabled: row["enabled"], createdAt: Timestamp(ticks: row["created_at"])
+                    tenantId: row["tenant_id"],
+                    objectId: row["object_id"],
+                    userPrincipalName: row["user_principal_name"],
+                    displayName: row["display_name"],
+                    passwordSalt: Array(row["password_salt"] as Data),
+                    passwordHash: Array(row["password_hash"] as Data),
+                    passwordRounds: row["password_rounds"],
+                    roles: roles.split(separator: "\n").map(String.init),
+                    enabled: row["enabled"],
+                    createdAt: Timestamp(ticks: row["created_at"])
                 )
             }
         }

@@ -20,7 +20,13 @@ struct TokenErrorTests {
     {
         let fixture = try await DirectoryFixture.make(permissions: ["Incident.Read.All"], clock: clock)
         let keys = try await SigningKeys.load(from: fixture.store, clock: clock)
-        let tokens = TokenService(directory: fixture.store, grants: fixture.store, issuer: TokenIssuer(keys: keys, clock: clock), secrets: SecretVerifier(), clock: clock)
+        let tokens = TokenService(
+            directory: fixture.store,
+            grants: fixture.store,
+            issuer: TokenIssuer(keys: keys, clock: clock),
+            secrets: SecretVerifier(),
+            clock: clock
+        )
         var fields = ["grant_type": "client_credentials", "client_id": fixture.app.clientId, "client_secret": fixture.secret]
         fields[version == .v1 ? "resource" : "scope"] =
             version == .v1 ? "https://api.security.microsoft.com" : "https://api.security.microsoft.com/.default"
@@ -73,7 +79,13 @@ struct TokenErrorTests {
     func basic() async throws {
         let fixture = try await DirectoryFixture.make(permissions: [], clock: clock)
         let keys = try await SigningKeys.load(from: fixture.store, clock: clock)
-        let tokens = TokenService(directory: fixture.store, grants: fixture.store, issuer: TokenIssuer(keys: keys, clock: clock), secrets: SecretVerifier(), clock: clock)
+        let tokens = TokenService(
+            directory: fixture.store,
+            grants: fixture.store,
+            issuer: TokenIssuer(keys: keys, clock: clock),
+            secrets: SecretVerifier(),
+            clock: clock
+        )
         let header = "Basic " + Data("\(fixture.app.clientId):nope".utf8).base64EncodedString()
         let request = TokenRequest(
             tenant: fixture.tenant.id,

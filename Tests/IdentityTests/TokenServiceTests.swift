@@ -13,7 +13,15 @@ struct TokenServiceTests {
 
     func service(_ fixture: DirectoryFixture) async throws -> (TokenService, SigningKeys) {
         let keys = try await SigningKeys.load(from: fixture.store, clock: clock)
-        return (TokenService(directory: fixture.store, grants: fixture.store, issuer: TokenIssuer(keys: keys, clock: clock), secrets: SecretVerifier(), clock: clock), keys)
+        return (
+            TokenService(
+                directory: fixture.store,
+                grants: fixture.store,
+                issuer: TokenIssuer(keys: keys, clock: clock),
+                secrets: SecretVerifier(),
+                clock: clock
+            ), keys
+        )
     }
 
     func request(_ fixture: DirectoryFixture, _ version: TokenEndpointVersion, _ extra: [String: String] = [:]) -> TokenRequest {

@@ -12,7 +12,13 @@ struct TokenValidatorTests {
     let clock = fixedClock()
 
     func issued(_ fixture: DirectoryFixture, keys: SigningKeys) async throws -> String {
-        let tokens = TokenService(directory: fixture.store, grants: fixture.store, issuer: TokenIssuer(keys: keys, clock: clock), secrets: SecretVerifier(), clock: clock)
+        let tokens = TokenService(
+            directory: fixture.store,
+            grants: fixture.store,
+            issuer: TokenIssuer(keys: keys, clock: clock),
+            secrets: SecretVerifier(),
+            clock: clock
+        )
         let request = TokenRequest(
             tenant: fixture.tenant.id,
             version: .v1,

@@ -11,7 +11,7 @@ public struct IncidentService: Sendable {
 
     /// A page of the tenant's incidents, most recently updated first.
     public func incidents(tenantId: String, query: IncidentQuery) async throws -> [Incident] {
-        try await store.incidents(tenantId: tenantId, query: query)
+        try await store.incidents(tenantId: tenantId, query: query).map { Self.linked($0, tenantId: tenantId) }
     }
 
     /// The incident with the id given in the URL path.
@@ -20,6 +20,13 @@ public struct IncidentService: Sendable {
         guard let incident = try await store.incident(id: id, tenantId: tenantId) else {
             throw DefenderError.notFound("Incident \(id)")
         }
-        return incident
+        return Self.linked(incident, tenantId: tenantId)
+    }
+
+    /// Sets `incidentUri` as the service writes it: the portal page of the incident in the tenant.
+    static func linked(_ incident: Incident, tenantId: String) -> Incident {
+        var linked = incident
+        linked.incidentUri = "https://security.microsoft.com/incidents/\(incident.incidentId)?tid=\(tenantId)"
+        return linked
     }
 }

@@ -16,8 +16,14 @@ public enum ClientSecrets {
         let value = head + "8Q~" + tail
         let derived = try SlowHash.derive(value, rounds: SlowHash.secretRounds)
         let record = ClientSecretRecord(
-            keyId: UUID().uuidString.lowercased(), appId: appId, hint: String(value.prefix(3)), salt: derived.salt, hash: derived.hash,
-            rounds: derived.rounds, createdAt: now, expiresAt: now.adding(seconds: lifetimeDays * 86_400)
+            keyId: UUID().uuidString.lowercased(),
+            appId: appId,
+            hint: String(value.prefix(3)),
+            salt: derived.salt,
+            hash: derived.hash,
+            rounds: derived.rounds,
+            createdAt: now,
+            expiresAt: now.adding(seconds: lifetimeDays * 86_400)
         )
         return (value, record)
     }

@@ -32,7 +32,13 @@ public enum SlowHash {
     }
 
     private static func key(_ value: String, salt: [UInt8], rounds: Int) throws -> [UInt8] {
-        let key = try KDF.Insecure.PBKDF2.deriveKey(from: Array(value.utf8), salt: salt, using: .sha256, outputByteCount: 32, unsafeUncheckedRounds: rounds)
+        let key = try KDF.Insecure.PBKDF2.deriveKey(
+            from: Array(value.utf8),
+            salt: salt,
+            using: .sha256,
+            outputByteCount: 32,
+            unsafeUncheckedRounds: rounds
+        )
         return key.withUnsafeBytes { Array($0) }
     }
 }

@@ -8,19 +8,24 @@ public struct DirectoryRole: Sendable, Equatable {
     public let allows: Set<String>
 
     public static let securityReader = DirectoryRole(
-        name: "Security Reader", templateId: "5d6b6bb7-de71-4623-b4af-96380a352509",
+        name: "Security Reader",
+        templateId: "5d6b6bb7-de71-4623-b4af-96380a352509",
         allows: ["Incident.Read", "AdvancedHunting.Read", "User.Read"]
     )
     public static let securityOperator = DirectoryRole(
-        name: "Security Operator", templateId: "5f2222b1-57c3-48ba-8ad5-d4759f1fde6f",
+        name: "Security Operator",
+        templateId: "5f2222b1-57c3-48ba-8ad5-d4759f1fde6f",
         allows: securityReader.allows.union(["Incident.ReadWrite"])
     )
     public static let securityAdministrator = DirectoryRole(
-        name: "Security Administrator", templateId: "194ae4cb-b126-40b2-bd5b-6091b380977d",
+        name: "Security Administrator",
+        templateId: "194ae4cb-b126-40b2-bd5b-6091b380977d",
         allows: securityOperator.allows.union(["CustomDetections.ReadWrite"])
     )
     public static let globalAdministrator = DirectoryRole(
-        name: "Global Administrator", templateId: "62e90394-69f5-4237-9190-012177145e10", allows: securityAdministrator.allows
+        name: "Global Administrator",
+        templateId: "62e90394-69f5-4237-9190-012177145e10",
+        allows: securityAdministrator.allows
     )
 
     public static let all: [DirectoryRole] = [securityReader, securityOperator, securityAdministrator, globalAdministrator]

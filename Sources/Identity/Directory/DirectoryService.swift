@@ -60,15 +60,23 @@ public struct DirectoryService: Sendable {
         let scopes = try delegatedPermissions.map { try Self.permission($0, kind: .delegated) }
         let now = clock.now()
         let application = ApplicationRecord(
-            tenantId: tenant.id, appId: UUID().uuidString.lowercased(), objectId: UUID().uuidString.lowercased(),
-            servicePrincipalId: UUID().uuidString.lowercased(), displayName: name, isPublicClient: publicClient, redirectURIs: redirectURIs,
+            tenantId: tenant.id,
+            appId: UUID().uuidString.lowercased(),
+            objectId: UUID().uuidString.lowercased(),
+            servicePrincipalId: UUID().uuidString.lowercased(),
+            displayName: name,
+            isPublicClient: publicClient,
+            redirectURIs: redirectURIs,
             createdAt: now
         )
         let secret = publicClient ? nil : try ClientSecrets.generate(appId: application.appId, now: now)
         try await store.insertApplication(application, secrets: secret.map { [$0.record] } ?? [], grants: assignments(roles, to: application))
         try await grantDelegated(scopes, to: application, userObjectId: nil)
         return RegisteredApplication(
-            clientId: application.appId, clientSecret: secret?.value, permissions: roles.map(\.1.value), delegatedPermissions: scopes.map(\.1.value)
+            clientId: application.appId,
+            clientSecret: secret?.value,
+            permissions: roles.map(\.1.value),
+            delegatedPermissions: scopes.map(\.1.value)
         )
     }
 
@@ -83,12 +91,17 @@ public struct DirectoryService: Sendable {
         try await grantDelegated(try values.map { try Self.permission($0, kind: .delegated) }, to: application, userObjectId: userObjectId)
     }
 
-    private func grantDelegated(_ scopes: [(APIResource, ResourcePermission)], to application: ApplicationRecord, userObjectId: String?) async throws {
+    private func grantDelegated(_ scopes: [(APIResource, ResourcePermission)], to application: ApplicationRecord, userObjectId: String?) async throws
+    {
         for (resource, group) in Dictionary(grouping: scopes, by: { $0.0.appId }) {
             try await store.saveDelegatedGrant(
                 DelegatedGrantRecord(
-                    tenantId: application.tenantId, clientAppId: application.appId, resourceAppId: resource, principalId: userObjectId,
-                    scopes: group.map(\.1.value), createdAt: clock.now()
+                    tenantId: application.tenantId,
+                    clientAppId: application.appId,
+                    resourceAppId: resource,
+                    principalId: userObjectId,
+                    scopes: group.map(\.1.value),
+                    createdAt: clock.now()
                 )
             )
         }
@@ -97,8 +110,12 @@ public struct DirectoryService: Sendable {
     private func assignments(_ roles: [(APIResource, ResourcePermission)], to application: ApplicationRecord) -> [AppRoleAssignmentRecord] {
         roles.map { resource, role in
             AppRoleAssignmentRecord(
-                tenantId: application.tenantId, principalId: application.servicePrincipalId, resourceAppId: resource.appId, appRoleId: role.id,
-                value: role.value, createdAt: clock.now()
+                tenantId: application.tenantId,
+                principalId: application.servicePrincipalId,
+                resourceAppId: resource.appId,
+                appRoleId: role.id,
+                value: role.value,
+                createdAt: clock.now()
             )
         }
     }
@@ -117,7 +134,11 @@ public struct DirectoryService: Sendable {
         }
         let offered = candidates.flatMap { $0.permissions.filter { $0.kind == kind }.map(\.value) }.joined(separator: ", ")
         let kindName = kind == .application ? "an application" : "a delegated"
-        throw IdentityError("Request_BadRequest", 0, "'\(text)' is not \(kindName) permission of \(candidates.map(\.displayName).joined(separator: " or ")). Offered: \(offered).")
+        throw IdentityError(
+            "Request_BadRequest",
+            0,
+            "'\(text)' is not \(kindName) permission of \(candidates.map(\.displayName).joined(separator: " or ")). Offered: \(offered)."
+        )
     }
 
     // MARK: Credentials
@@ -141,8 +162,12 @@ public struct DirectoryService: Sendable {
         try serializer.serialize(certificate)
         let der = serializer.serializedBytes
         let record = ClientCertificateRecord(
-            keyId: UUID().uuidString.lowercased(), appId: application.appId, thumbprintSHA1: Hex.encode(Array(Insecure.SHA1.hash(data: der))),
-            thumbprintSHA256: Hex.encode(Array(SHA256.hash(data: der))), certificateDER: der, createdAt: clock.now(),
+            keyId: UUID().uuidString.lowercased(),
+            appId: application.appId,
+            thumbprintSHA1: Hex.encode(Array(Insecure.SHA1.hash(data: der))),
+            thumbprintSHA256: Hex.encode(Array(SHA256.hash(data: der))),
+            certificateDER: der,
+            createdAt: clock.now(),
             expiresAt: Timestamp(certificate.notValidAfter)
         )
         try await store.addClientCertificate(record)
@@ -152,12 +177,24 @@ public struct DirectoryService: Sendable {
     // MARK: Users
 
     /// Creates a user `<userName>@<tenant domain>` with a password and directory roles.
-    public func createUser(in tenant: TenantRecord, userName: String, displayName: String, password: String, roles: [String]) async throws -> UserRecord {
+    public func createUser(
+        in tenant: TenantRecord,
+        userName: String,
+        displayName: String,
+        password: String,
+        roles: [String]
+    ) async throws -> UserRecord {
         let derived = try SlowHash.derive(password, rounds: SlowHash.passwordRounds)
         let user = UserRecord(
-            tenantId: tenant.id, objectId: UUID().uuidString.lowercased(), userPrincipalName: "\(userName)@\(tenant.domain)",
-            displayName: displayName, passwordSalt: derived.salt, passwordHash: derived.hash, passwordRounds: derived.rounds,
-            roles: try Self.roleNames(roles), createdAt: clock.now()
+            tenantId: tenant.id,
+            objectId: UUID().uuidString.lowercased(),
+            userPrincipalName: "\(userName)@\(tenant.domain)",
+            displayName: displayName,
+            passwordSalt: derived.salt,
+            passwordHash: derived.hash,
+            passwordRounds: derived.rounds,
+            roles: try Self.roleNames(roles),
+            createdAt: clock.now()
         )
         try await store.insertUser(user)
         return user
@@ -189,7 +226,11 @@ public struct DirectoryService: Sendable {
         var result: [String] = []
         for name in names {
             guard let role = DirectoryRole.named(name) else {
-                throw IdentityError("Request_BadRequest", 0, "'\(name)' is not a directory role. Known: \(DirectoryRole.all.map(\.name).joined(separator: ", ")).")
+                throw IdentityError(
+                    "Request_BadRequest",
+                    0,
+                    "'\(name)' is not a directory role. Known: \(DirectoryRole.all.map(\.name).joined(separator: ", "))."
+                )
             }
             result.append(role.name)
         }

@@ -79,22 +79,35 @@ public enum ThreatProtectionResource {
         permissions: [
             .init(kind: .application, value: "Incident.Read.All", id: "a9790345-4595-42e4-971a-ccdc79f19b7c", displayName: "Read all incidents"),
             .init(
-                kind: .application, value: "Incident.ReadWrite.All", id: "8d90f441-09cf-4fdc-ab45-e874fa3a28e8",
+                kind: .application,
+                value: "Incident.ReadWrite.All",
+                id: "8d90f441-09cf-4fdc-ab45-e874fa3a28e8",
                 displayName: "Read and write all incidents"
             ),
             .init(
-                kind: .application, value: "AdvancedHunting.Read.All", id: "7734e8e5-8dde-42fc-b5ae-6eafea078693",
+                kind: .application,
+                value: "AdvancedHunting.Read.All",
+                id: "7734e8e5-8dde-42fc-b5ae-6eafea078693",
                 displayName: "Run advanced hunting queries"
             ),
             .init(
-                kind: .application, value: "CustomDetections.ReadWrite.All", id: "a7deff90-e2f5-4e4e-83a3-2c74e7002e28",
+                kind: .application,
+                value: "CustomDetections.ReadWrite.All",
+                id: "a7deff90-e2f5-4e4e-83a3-2c74e7002e28",
                 displayName: "Read and write all custom detection rules"
             ),
             .init(kind: .delegated, value: "Incident.Read", id: "12c153a4-4204-4224-aa3c-4626e2f47c2b", displayName: "Read incidents"),
             .init(kind: .delegated, value: "Incident.ReadWrite", id: "2af415cc-88cf-4146-a0c8-444c3a80d5db", displayName: "Read and write incidents"),
-            .init(kind: .delegated, value: "AdvancedHunting.Read", id: "15f11de4-5113-4268-a2d1-0bad43d781f9", displayName: "Run advanced hunting queries"),
             .init(
-                kind: .delegated, value: "CustomDetections.ReadWrite", id: "ddbb8d0c-c86b-4ece-bcb7-0f031a9cf103",
+                kind: .delegated,
+                value: "AdvancedHunting.Read",
+                id: "15f11de4-5113-4268-a2d1-0bad43d781f9",
+                displayName: "Run advanced hunting queries"
+            ),
+            .init(
+                kind: .delegated,
+                value: "CustomDetections.ReadWrite",
+                id: "ddbb8d0c-c86b-4ece-bcb7-0f031a9cf103",
                 displayName: "Read and write custom detection rules"
             ),
         ]
@@ -125,17 +138,36 @@ public enum GraphResource {
         primaryIdentifier: "https://graph.microsoft.com",
         identifiers: ["https://graph.microsoft.com", "https://graph.microsoft.com/", appId],
         permissions: [
-            .init(kind: .application, value: "SecurityIncident.Read.All", id: "45cc0394-e837-488b-a098-1918f48d186c", displayName: "Read all security incidents"),
             .init(
-                kind: .application, value: "SecurityIncident.ReadWrite.All", id: "34bf0e97-1971-4929-b999-9e2442d941d7",
+                kind: .application,
+                value: "SecurityIncident.Read.All",
+                id: "45cc0394-e837-488b-a098-1918f48d186c",
+                displayName: "Read all security incidents"
+            ),
+            .init(
+                kind: .application,
+                value: "SecurityIncident.ReadWrite.All",
+                id: "34bf0e97-1971-4929-b999-9e2442d941d7",
                 displayName: "Read and write to all security incidents"
             ),
-            .init(kind: .application, value: "SecurityAlert.Read.All", id: "472e4a4d-bb4a-4026-98d1-0b0d74cb74a5", displayName: "Read all security alerts"),
             .init(
-                kind: .application, value: "SecurityAlert.ReadWrite.All", id: "ed4fca05-be46-441f-9803-1873825f8fdb",
+                kind: .application,
+                value: "SecurityAlert.Read.All",
+                id: "472e4a4d-bb4a-4026-98d1-0b0d74cb74a5",
+                displayName: "Read all security alerts"
+            ),
+            .init(
+                kind: .application,
+                value: "SecurityAlert.ReadWrite.All",
+                id: "ed4fca05-be46-441f-9803-1873825f8fdb",
                 displayName: "Read and write to all security alerts"
             ),
-            .init(kind: .application, value: "ThreatHunting.Read.All", id: "dd98c7f5-2d42-42d3-a0e4-633161547251", displayName: "Run hunting queries"),
+            .init(
+                kind: .application,
+                value: "ThreatHunting.Read.All",
+                id: "dd98c7f5-2d42-42d3-a0e4-633161547251",
+                displayName: "Run hunting queries"
+            ),
             .init(kind: .delegated, value: "User.Read", id: "e1fe6dd8-ba31-4d61-89e7-88639da4683d", displayName: "Sign in and read user profile"),
         ]
     )

@@ -1,8 +1,8 @@
 import Crypto
 import CryptoExtras
 import Foundation
-import Store
 import OpenMTPModels
+import Store
 import SwiftASN1
 import X509
 
@@ -39,7 +39,9 @@ struct ClientAuthenticator: Sendable {
     private func verifyAssertion(_ assertion: String, application: ApplicationRecord, tenant: TenantRecord, request: TokenRequest) async throws {
         guard request.parameter("client_assertion_type") == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" else {
             throw IdentityError(
-                "invalid_request", 700010, "Client assertion type 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' is required."
+                "invalid_request",
+                700010,
+                "Client assertion type 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' is required."
             )
         }
         let parts = assertion.split(separator: ".", omittingEmptySubsequences: false)
@@ -69,14 +71,17 @@ struct ClientAuthenticator: Sendable {
         }
         guard let publicKey = try _RSA.Signing.PublicKey(Certificate(derEncoded: certificate.certificateDER).publicKey),
             publicKey.isValidSignature(
-                _RSA.Signing.RSASignature(rawRepresentation: signature), for: SHA256.hash(data: Array("\(parts[0]).\(parts[1])".utf8)), padding: padding
+                _RSA.Signing.RSASignature(rawRepresentation: signature),
+                for: SHA256.hash(data: Array("\(parts[0]).\(parts[1])".utf8)),
+                padding: padding
             )
         else { throw IdentityError.assertion(700027, "Client assertion failed signature validation.") }
 
         guard claims["iss"] as? String == application.appId, claims["sub"] as? String == application.appId else {
             throw IdentityError.assertion(700021, "Client assertion application identifier doesn't match 'client_id' parameter.")
         }
-        guard let audience = claims["aud"] as? String, Self.isTokenEndpoint(audience, base: request.issuerBase, tenant: tenant, named: request.tenant) else {
+        guard let audience = claims["aud"] as? String, Self.isTokenEndpoint(audience, base: request.issuerBase, tenant: tenant, named: request.tenant)
+        else {
             throw IdentityError.assertion(700212, "The client assertion audience is not this tenant's token endpoint.")
         }
         let now = Double(clock.now().unixSeconds)

@@ -35,7 +35,12 @@ public struct ScopeRequest: Sendable, Equatable {
             }
         }
         guard let (api, identifier) = resource else {
-            return ScopeRequest(resource: GraphResource.resource, identifier: GraphResource.resource.primaryIdentifier, scopes: ["User.Read"], openID: openID)
+            return ScopeRequest(
+                resource: GraphResource.resource,
+                identifier: GraphResource.resource.primaryIdentifier,
+                scopes: ["User.Read"],
+                openID: openID
+            )
         }
         return ScopeRequest(resource: api, identifier: identifier, scopes: scopes, openID: openID)
     }
@@ -60,7 +65,12 @@ struct DelegatedConsent {
 
     /// The scopes to grant, and the requested ones still lacking consent. With `.default`, everything consented is
     /// granted and nothing is missing; an empty grant then means no consent at all.
-    func evaluate(_ request: ScopeRequest, tenantId: String, clientAppId: String, userObjectId: String) async throws -> (granted: [String], missing: [String]) {
+    func evaluate(
+        _ request: ScopeRequest,
+        tenantId: String,
+        clientAppId: String,
+        userObjectId: String
+    ) async throws -> (granted: [String], missing: [String]) {
         let consented = try await directory.delegatedGrants(tenantId: tenantId, clientAppId: clientAppId)
             .filter { $0.resourceAppId == request.resource.appId && ($0.principalId == nil || $0.principalId == userObjectId) }
             .reduce(into: [String]()) { all, grant in all += grant.scopes.filter { !all.contains($0) } }

@@ -17,7 +17,10 @@ public struct TokenRequest: Sendable {
     public let issuerBase: String
 
     public init(
-        tenant: String, version: TokenEndpointVersion, parameters: [String: String], authorizationHeader: String?,
+        tenant: String,
+        version: TokenEndpointVersion,
+        parameters: [String: String],
+        authorizationHeader: String?,
         issuerBase: String = "https://localhost"
     ) {
         self.tenant = tenant

@@ -46,7 +46,9 @@ public struct TokenService: Sendable {
     func clientCredentials(_ request: TokenRequest) async throws -> TokenEndpointResponse {
         guard !TenantName.isMultiTenant(request.tenant) else {
             throw IdentityError(
-                "invalid_request", 50059, "No tenant-identifying information found in either the request or implied by any provided credentials."
+                "invalid_request",
+                50059,
+                "No tenant-identifying information found in either the request or implied by any provided credentials."
             )
         }
         let tenant = try await tenant(named: request.tenant)
@@ -59,7 +61,10 @@ public struct TokenService: Sendable {
             .filter { $0.resourceAppId == named.resource.appId }
             .map(\.value)
         let issued = try await issuer.issueApplicationToken(
-            tenantId: tenant.id, application: application.identity, resource: named.resource.audience(for: named.identifier), roles: roles,
+            tenantId: tenant.id,
+            application: application.identity,
+            resource: named.resource.audience(for: named.identifier),
+            roles: roles,
             credentialType: credentialType
         )
         return request.version == .v1 ? .v1(issued.v1Response) : .v2(issued.v2Response)
@@ -102,15 +107,23 @@ public struct TokenService: Sendable {
         let code = try request.required("code")
         guard let record = try await grants.redeemAuthorizationCode(hash: Self.hash(code), at: clock.now()) else { throw IdentityError.invalidCode }
         try AuthorizationCodeRules.check(
-            record, clientId: try request.required("client_id"), redirectURI: request.parameter("redirect_uri"),
-            verifier: request.parameter("code_verifier"), now: clock.now()
+            record,
+            clientId: try request.required("client_id"),
+            redirectURI: request.parameter("redirect_uri"),
+            verifier: request.parameter("code_verifier"),
+            now: clock.now()
         )
         let tenant = try await tenant(named: record.session.tenantId)
         let application = try await application(record.session.clientId, in: tenant)
         let credentialType = try await clients.authenticate(application, tenant: tenant, request)
         let user = try await activeUser(record.session)
         return try await issueUserTokens(
-            record.session, user: user, application: application, credentialType: credentialType, request: request, nonce: record.nonce
+            record.session,
+            user: user,
+            application: application,
+            credentialType: credentialType,
+            request: request,
+            nonce: record.nonce
         )
     }
 
@@ -142,12 +155,20 @@ public struct TokenService: Sendable {
         }
         try await grants.setRefreshTokenStatus(.rotated, hash: hash, family: false)
         return try await issueUserTokens(
-            session, user: user, application: application, credentialType: credentialType, request: request, nonce: nil, family: record.familyId
+            session,
+            user: user,
+            application: application,
+            credentialType: credentialType,
+            request: request,
+            nonce: nil,
+            family: record.familyId
         )
     }
 
     func deviceCode(_ request: TokenRequest) async throws -> TokenEndpointResponse {
-        guard let presented = request.parameter("device_code") ?? request.parameter("code") else { throw IdentityError.missingParameter("device_code") }
+        guard let presented = request.parameter("device_code") ?? request.parameter("code") else {
+            throw IdentityError.missingParameter("device_code")
+        }
         guard var record = try await grants.deviceCode(hash: Self.hash(presented)) else { throw IdentityError.badVerificationCode }
         guard clock.now() < record.expiresAt else { throw IdentityError.deviceCodeExpired }
         guard try request.required("client_id") == record.clientId else { throw IdentityError.grantForAnotherClient }
@@ -164,8 +185,14 @@ public struct TokenService: Sendable {
         let application = try await application(record.clientId, in: tenant)
         let credentialType = try await clients.authenticate(application, tenant: tenant, request)
         let session = DelegatedSession(
-            tenantId: record.tenantId, clientId: record.clientId, userObjectId: userObjectId, resource: record.resource, scopes: record.scopes,
-            openIDScopes: record.openIDScopes, authenticatedAt: clock.now(), methods: ["pwd"]
+            tenantId: record.tenantId,
+            clientId: record.clientId,
+            userObjectId: userObjectId,
+            resource: record.resource,
+            scopes: record.scopes,
+            openIDScopes: record.openIDScopes,
+            authenticatedAt: clock.now(),
+            methods: ["pwd"]
         )
         let user = try await activeUser(session)
         return try await issueUserTokens(session, user: user, application: application, credentialType: credentialType, request: request, nonce: nil)
@@ -200,28 +227,51 @@ public struct TokenService: Sendable {
 
     /// The session to issue for, when every requested scope has consent.
     func grantedSession(
-        _ scopes: ScopeRequest, tenant: String, application: ApplicationRecord, user: UserRecord, methods: [String]
+        _ scopes: ScopeRequest,
+        tenant: String,
+        application: ApplicationRecord,
+        user: UserRecord,
+        methods: [String]
     ) async throws -> DelegatedSession {
         let consent = try await DelegatedConsent(directory: directory).evaluate(
-            scopes, tenantId: tenant, clientAppId: application.appId, userObjectId: user.objectId
+            scopes,
+            tenantId: tenant,
+            clientAppId: application.appId,
+            userObjectId: user.objectId
         )
         guard consent.missing.isEmpty, !consent.granted.isEmpty else {
             throw IdentityError.consentRequired(appId: application.appId, name: application.displayName)
         }
         return DelegatedSession(
-            tenantId: tenant, clientId: application.appId, userObjectId: user.objectId, resource: scopes.resource.audience(for: scopes.identifier),
-            scopes: consent.granted, openIDScopes: scopes.openID, authenticatedAt: clock.now(), methods: methods
+            tenantId: tenant,
+            clientId: application.appId,
+            userObjectId: user.objectId,
+            resource: scopes.resource.audience(for: scopes.identifier),
+            scopes: consent.granted,
+            openIDScopes: scopes.openID,
+            authenticatedAt: clock.now(),
+            methods: methods
         )
     }
 
     /// Access token, ID token (`openid`), refresh token (`offline_access`) and `client_info` (`client_info=1`).
     private func issueUserTokens(
-        _ session: DelegatedSession, user: UserRecord, application: ApplicationRecord, credentialType: String, request: TokenRequest,
-        nonce: String?, family: String? = nil
+        _ session: DelegatedSession,
+        user: UserRecord,
+        application: ApplicationRecord,
+        credentialType: String,
+        request: TokenRequest,
+        nonce: String?,
+        family: String? = nil
     ) async throws -> TokenEndpointResponse {
         var issued = try await issuer.issueUserTokens(
-            session: session, user: user, application: application.identity, credentialType: credentialType, version: request.version,
-            issuerBase: request.issuerBase, nonce: nonce
+            session: session,
+            user: user,
+            application: application.identity,
+            credentialType: credentialType,
+            version: request.version,
+            issuerBase: request.issuerBase,
+            nonce: nonce
         )
         if session.openIDScopes.contains("offline_access") {
             issued.refreshToken = try await issueRefreshToken(session, family: family)
@@ -238,7 +288,11 @@ public struct TokenService: Sendable {
         let now = clock.now()
         try await grants.insertRefreshToken(
             RefreshTokenRecord(
-                tokenHash: Self.hash(token), familyId: family ?? UUID().uuidString.lowercased(), session: session, status: .active, createdAt: now,
+                tokenHash: Self.hash(token),
+                familyId: family ?? UUID().uuidString.lowercased(),
+                session: session,
+                status: .active,
+                createdAt: now,
                 expiresAt: now.adding(seconds: issuer.settings.refreshTokenLifetime)
             )
         )
@@ -259,7 +313,13 @@ public enum TokenEndpointResponse: Sendable {
 
 /// The checks on redeeming an authorization code, as a pure function of the stored code and the request.
 enum AuthorizationCodeRules {
-    static func check(_ record: AuthorizationCodeRecord, clientId: String, redirectURI: String?, verifier: String?, now: Timestamp) throws(IdentityError) {
+    static func check(
+        _ record: AuthorizationCodeRecord,
+        clientId: String,
+        redirectURI: String?,
+        verifier: String?,
+        now: Timestamp
+    ) throws(IdentityError) {
         guard record.redeemedAt == nil else { throw IdentityError.codeRedeemed }
         guard now < record.expiresAt else { throw IdentityError.expiredGrant }
         guard clientId == record.session.clientId else { throw IdentityError.grantForAnotherClient }

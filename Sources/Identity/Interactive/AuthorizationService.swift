@@ -89,7 +89,9 @@ public struct AuthorizationService: Sendable {
         func fail(_ error: IdentityError) -> AuthorizationFailure {
             AuthorizationFailure(error: error, response: Self.errorResponse(error, redirectURI: redirectURI, mode: mode, state: state))
         }
-        guard ["query", "fragment", "form_post"].contains(mode) else { throw fail(IdentityError("invalid_request", 90011, "The response_mode '\(mode)' is not supported.")) }
+        guard ["query", "fragment", "form_post"].contains(mode) else {
+            throw fail(IdentityError("invalid_request", 90011, "The response_mode '\(mode)' is not supported."))
+        }
         guard value("response_type")?.split(separator: " ").contains("code") == true else {
             throw fail(IdentityError("unsupported_response_type", 700054, "The response_type must include 'code'."))
         }
@@ -99,7 +101,10 @@ public struct AuthorizationService: Sendable {
         }
         let scopes: ScopeRequest
         do {
-            scopes = version == .v1 ? try ScopeRequest.v1(resource: value("resource") ?? GraphResource.resource.primaryIdentifier) : try ScopeRequest.v2(value("scope") ?? "")
+            scopes =
+                version == .v1
+                ? try ScopeRequest.v1(resource: value("resource") ?? GraphResource.resource.primaryIdentifier)
+                : try ScopeRequest.v2(value("scope") ?? "")
         } catch {
             throw fail(error)
         }
@@ -107,8 +112,17 @@ public struct AuthorizationService: Sendable {
             throw fail(IdentityError("login_required", 50058, "A silent sign-in request was sent but no user is signed in."))
         }
         return AuthorizationRequest(
-            tenant: tenant, application: application, version: version, redirectURI: redirectURI, scopes: scopes, state: state, nonce: value("nonce"),
-            codeChallenge: value("code_challenge"), codeChallengeMethod: method, responseMode: mode, prompt: value("prompt"),
+            tenant: tenant,
+            application: application,
+            version: version,
+            redirectURI: redirectURI,
+            scopes: scopes,
+            state: state,
+            nonce: value("nonce"),
+            codeChallenge: value("code_challenge"),
+            codeChallengeMethod: method,
+            responseMode: mode,
+            prompt: value("prompt"),
             loginHint: value("login_hint")
         )
     }
@@ -117,7 +131,10 @@ public struct AuthorizationService: Sendable {
     public func missingConsent(_ request: AuthorizationRequest, user: UserRecord) async throws -> [String] {
         guard !request.scopes.isDefault else { return [] }
         return try await DelegatedConsent(directory: directory).evaluate(
-            request.scopes, tenantId: request.tenant.id, clientAppId: request.application.appId, userObjectId: user.objectId
+            request.scopes,
+            tenantId: request.tenant.id,
+            clientAppId: request.application.appId,
+            userObjectId: user.objectId
         ).missing
     }
 
@@ -125,8 +142,12 @@ public struct AuthorizationService: Sendable {
     public func consent(_ request: AuthorizationRequest, user: UserRecord) async throws {
         try await directory.saveDelegatedGrant(
             DelegatedGrantRecord(
-                tenantId: request.tenant.id, clientAppId: request.application.appId, resourceAppId: request.scopes.resource.appId,
-                principalId: user.objectId, scopes: request.scopes.scopes, createdAt: clock.now()
+                tenantId: request.tenant.id,
+                clientAppId: request.application.appId,
+                resourceAppId: request.scopes.resource.appId,
+                principalId: user.objectId,
+                scopes: request.scopes.scopes,
+                createdAt: clock.now()
             )
         )
     }
@@ -134,7 +155,10 @@ public struct AuthorizationService: Sendable {
     /// Issues the code for a signed-in, consenting user, or the `consent_required` answer when nothing is consented.
     public func complete(_ request: AuthorizationRequest, user: UserRecord) async throws -> AuthorizationResponse {
         let consent = try await DelegatedConsent(directory: directory).evaluate(
-            request.scopes, tenantId: request.tenant.id, clientAppId: request.application.appId, userObjectId: user.objectId
+            request.scopes,
+            tenantId: request.tenant.id,
+            clientAppId: request.application.appId,
+            userObjectId: user.objectId
         )
         guard consent.missing.isEmpty, !consent.granted.isEmpty else {
             let error = IdentityError.consentRequired(appId: request.application.appId, name: request.application.displayName)
@@ -143,14 +167,24 @@ public struct AuthorizationService: Sendable {
         let code = "1.A" + Base64URL.encode(randomBytes(32))
         let now = clock.now()
         let session = DelegatedSession(
-            tenantId: request.tenant.id, clientId: request.application.appId, userObjectId: user.objectId,
-            resource: request.scopes.resource.audience(for: request.scopes.identifier), scopes: consent.granted, openIDScopes: request.scopes.openID,
-            authenticatedAt: now, methods: ["pwd"]
+            tenantId: request.tenant.id,
+            clientId: request.application.appId,
+            userObjectId: user.objectId,
+            resource: request.scopes.resource.audience(for: request.scopes.identifier),
+            scopes: consent.granted,
+            openIDScopes: request.scopes.openID,
+            authenticatedAt: now,
+            methods: ["pwd"]
         )
         try await grants.insertAuthorizationCode(
             AuthorizationCodeRecord(
-                codeHash: TokenService.hash(code), session: session, redirectURI: request.redirectURI, nonce: request.nonce,
-                codeChallenge: request.codeChallenge, codeChallengeMethod: request.codeChallengeMethod, expiresAt: now.adding(seconds: codeLifetime)
+                codeHash: TokenService.hash(code),
+                session: session,
+                redirectURI: request.redirectURI,
+                nonce: request.nonce,
+                codeChallenge: request.codeChallenge,
+                codeChallengeMethod: request.codeChallengeMethod,
+                expiresAt: now.adding(seconds: codeLifetime)
             )
         )
         var parameters = [("code", code)]

@@ -37,7 +37,12 @@ public struct DeviceAuthorizationService: Sendable {
     }
 
     /// `POST /{tenant}/oauth2/v2.0/devicecode` with `client_id` and `scope` (v1: `resource`).
-    public func start(tenantName: String, version: TokenEndpointVersion, parameters: [String: String], verificationURI: String) async throws
+    public func start(
+        tenantName: String,
+        version: TokenEndpointVersion,
+        parameters: [String: String],
+        verificationURI: String
+    ) async throws
         -> DeviceCodeResponse
     {
         func required(_ name: String) throws(IdentityError) -> String {
@@ -48,7 +53,9 @@ public struct DeviceAuthorizationService: Sendable {
         let scopes = version == .v1 ? try ScopeRequest.v1(resource: try required("resource")) : try ScopeRequest.v2(try required("scope"))
         let application: ApplicationRecord
         if TenantName.isMultiTenant(tenantName) {
-            guard let found = try await directory.application(appId: clientId) else { throw IdentityError.applicationNotFound(clientId, tenant: tenantName) }
+            guard let found = try await directory.application(appId: clientId) else {
+                throw IdentityError.applicationNotFound(clientId, tenant: tenantName)
+            }
             application = found
         } else {
             guard let tenant = try await directory.tenant(idOrDomain: tenantName) else { throw IdentityError.tenantNotFound(tenantName) }
@@ -61,13 +68,24 @@ public struct DeviceAuthorizationService: Sendable {
         let userCode = Self.userCode()
         try await grants.insertDeviceCode(
             DeviceCodeRecord(
-                deviceCodeHash: TokenService.hash(deviceCode), userCode: userCode, tenantId: application.tenantId, clientId: clientId,
-                resource: scopes.resource.audience(for: scopes.identifier), scopes: scopes.scopes.isEmpty ? [] : scopes.scopes, openIDScopes: scopes.openID,
-                status: .pending, userObjectId: nil, expiresAt: clock.now().adding(seconds: lifetime)
+                deviceCodeHash: TokenService.hash(deviceCode),
+                userCode: userCode,
+                tenantId: application.tenantId,
+                clientId: clientId,
+                resource: scopes.resource.audience(for: scopes.identifier),
+                scopes: scopes.scopes.isEmpty ? [] : scopes.scopes,
+                openIDScopes: scopes.openID,
+                status: .pending,
+                userObjectId: nil,
+                expiresAt: clock.now().adding(seconds: lifetime)
             )
         )
         return DeviceCodeResponse(
-            userCode: userCode, deviceCode: deviceCode, verificationURI: verificationURI, expiresIn: Int(lifetime), interval: interval,
+            userCode: userCode,
+            deviceCode: deviceCode,
+            verificationURI: verificationURI,
+            expiresIn: Int(lifetime),
+            interval: interval,
             message: "To sign in, use a web browser to open the page \(verificationURI) and enter the code \(userCode) to authenticate."
         )
     }
@@ -93,7 +111,10 @@ public struct DeviceAuthorizationService: Sendable {
         guard user.tenantId == record.tenantId else { throw IdentityError.userNotFound(tenant: record.tenantId) }
         let request = try scopeRequest(of: record)
         let consent = try await DelegatedConsent(directory: directory).evaluate(
-            request, tenantId: record.tenantId, clientAppId: record.clientId, userObjectId: user.objectId
+            request,
+            tenantId: record.tenantId,
+            clientAppId: record.clientId,
+            userObjectId: user.objectId
         )
         guard consent.missing.isEmpty else { return consent.missing }
         guard !consent.granted.isEmpty else {
@@ -121,8 +142,12 @@ public struct DeviceAuthorizationService: Sendable {
     public func consent(_ record: DeviceCodeRecord, user: UserRecord) async throws {
         try await directory.saveDelegatedGrant(
             DelegatedGrantRecord(
-                tenantId: record.tenantId, clientAppId: record.clientId, resourceAppId: try scopeRequest(of: record).resource.appId,
-                principalId: user.objectId, scopes: record.scopes, createdAt: clock.now()
+                tenantId: record.tenantId,
+                clientAppId: record.clientId,
+                resourceAppId: try scopeRequest(of: record).resource.appId,
+                principalId: user.objectId,
+                scopes: record.scopes,
+                createdAt: clock.now()
             )
         )
     }

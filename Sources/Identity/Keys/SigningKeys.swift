@@ -115,7 +115,9 @@ public final class SigningKeys: Sendable {
         try serializer.serialize(certificate)
         let der = serializer.serializedBytes
         return SigningKeyRecord(
-            keyId: Base64URL.encode(Array(Insecure.SHA1.hash(data: der))), privateKeyPEM: privateKey.pemRepresentation, certificateDER: der,
+            keyId: Base64URL.encode(Array(Insecure.SHA1.hash(data: der))),
+            privateKeyPEM: privateKey.pemRepresentation,
+            certificateDER: der,
             createdAt: now
         )
     }
@@ -126,8 +128,11 @@ public final class SigningKeys: Sendable {
             keys: try published.reversed().map { key in
                 let (modulus, exponent) = try key.publicKey.getKeyPrimitives()
                 return JSONWebKey(
-                    kid: key.keyId, n: Base64URL.encode(Array(modulus)), e: Base64URL.encode(Array(exponent)),
-                    x5c: [Data(key.certificateDER).base64EncodedString()], issuer: issuer
+                    kid: key.keyId,
+                    n: Base64URL.encode(Array(modulus)),
+                    e: Base64URL.encode(Array(exponent)),
+                    x5c: [Data(key.certificateDER).base64EncodedString()],
+                    issuer: issuer
                 )
             }
         )

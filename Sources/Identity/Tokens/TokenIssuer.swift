@@ -38,17 +38,28 @@ public struct IssuedAccessToken: Sendable {
     /// The v1 endpoint's body: numbers as strings.
     public var v1Response: TokenResponseV1 {
         TokenResponseV1(
-            expiresIn: String(expiresIn), extExpiresIn: String(expiresIn), expiresOn: String(expiresOn.unixSeconds),
-            notBefore: String(notBefore.unixSeconds), resource: resource, accessToken: accessToken, scope: scope,
-            refreshToken: refreshToken, idToken: idToken
+            expiresIn: String(expiresIn),
+            extExpiresIn: String(expiresIn),
+            expiresOn: String(expiresOn.unixSeconds),
+            notBefore: String(notBefore.unixSeconds),
+            resource: resource,
+            accessToken: accessToken,
+            scope: scope,
+            refreshToken: refreshToken,
+            idToken: idToken
         )
     }
 
     /// The v2 endpoint's body: numbers as integers.
     public var v2Response: TokenResponseV2 {
         TokenResponseV2(
-            expiresIn: Int(expiresIn), extExpiresIn: Int(expiresIn), accessToken: accessToken, scope: scope, refreshToken: refreshToken,
-            idToken: idToken, clientInfo: clientInfo
+            expiresIn: Int(expiresIn),
+            extExpiresIn: Int(expiresIn),
+            accessToken: accessToken,
+            scope: scope,
+            refreshToken: refreshToken,
+            idToken: idToken,
+            clientInfo: clientInfo
         )
     }
 }
@@ -88,13 +99,30 @@ public struct TokenIssuer: Sendable {
         let (_, notBefore, expiresOn) = window
         let issuer = TokenSettings.v1Issuer(tenantId: tenantId)
         let claims = AccessTokenClaims(
-            aud: resource, iss: issuer, iat: notBefore.unixSeconds, nbf: notBefore.unixSeconds, exp: expiresOn.unixSeconds,
-            aio: Self.opaque(), appDisplayName: application.displayName, appid: application.appId, appidacr: credentialType, idp: issuer,
-            idtyp: "app", oid: application.servicePrincipalId, rh: Self.opaque(), roles: roles.isEmpty ? nil : roles,
-            sub: application.servicePrincipalId, tid: tenantId, uti: Self.opaque(), ver: "1.0"
+            aud: resource,
+            iss: issuer,
+            iat: notBefore.unixSeconds,
+            nbf: notBefore.unixSeconds,
+            exp: expiresOn.unixSeconds,
+            aio: Self.opaque(),
+            appDisplayName: application.displayName,
+            appid: application.appId,
+            appidacr: credentialType,
+            idp: issuer,
+            idtyp: "app",
+            oid: application.servicePrincipalId,
+            rh: Self.opaque(),
+            roles: roles.isEmpty ? nil : roles,
+            sub: application.servicePrincipalId,
+            tid: tenantId,
+            uti: Self.opaque(),
+            ver: "1.0"
         )
         return IssuedAccessToken(
-            accessToken: try await sign(claims), resource: resource, notBefore: notBefore, expiresOn: expiresOn,
+            accessToken: try await sign(claims),
+            resource: resource,
+            notBefore: notBefore,
+            expiresOn: expiresOn,
             expiresIn: settings.accessTokenLifetime
         )
     }
@@ -114,25 +142,59 @@ public struct TokenIssuer: Sendable {
         let roles = user.roles.compactMap { DirectoryRole.named($0)?.templateId }
         let subject = Self.pairwiseSubject(user: user.objectId, client: session.clientId)
         let claims = AccessTokenClaims(
-            aud: session.resource, iss: issuer, iat: notBefore.unixSeconds, nbf: notBefore.unixSeconds, exp: expiresOn.unixSeconds,
-            acr: "1", aio: Self.opaque(), amr: session.methods, appDisplayName: application.displayName, appid: application.appId,
-            appidacr: credentialType, idp: issuer, idtyp: "user", name: user.displayName, oid: user.objectId, rh: Self.opaque(),
-            scp: session.scopes.joined(separator: " "), sub: subject, tid: session.tenantId, uniqueName: user.userPrincipalName,
-            upn: user.userPrincipalName, uti: Self.opaque(), ver: "1.0", wids: roles.isEmpty ? nil : roles
+            aud: session.resource,
+            iss: issuer,
+            iat: notBefore.unixSeconds,
+            nbf: notBefore.unixSeconds,
+            exp: expiresOn.unixSeconds,
+            acr: "1",
+            aio: Self.opaque(),
+            amr: session.methods,
+            appDisplayName: application.displayName,
+            appid: application.appId,
+            appidacr: credentialType,
+            idp: issuer,
+            idtyp: "user",
+            name: user.displayName,
+            oid: user.objectId,
+            rh: Self.opaque(),
+            scp: session.scopes.joined(separator: " "),
+            sub: subject,
+            tid: session.tenantId,
+            uniqueName: user.userPrincipalName,
+            upn: user.userPrincipalName,
+            uti: Self.opaque(),
+            ver: "1.0",
+            wids: roles.isEmpty ? nil : roles
         )
         var issued = IssuedAccessToken(
-            accessToken: try await sign(claims), resource: session.resource, notBefore: notBefore, expiresOn: expiresOn,
+            accessToken: try await sign(claims),
+            resource: session.resource,
+            notBefore: notBefore,
+            expiresOn: expiresOn,
             expiresIn: settings.accessTokenLifetime
         )
         issued.scope = (session.scopes.map { "\(session.resource)/\($0)" } + session.openIDScopes).joined(separator: " ")
         if session.openIDScopes.contains("openid") {
             let v2 = version == .v2
             let idClaims = IDTokenClaims(
-                aud: session.clientId, iss: v2 ? TokenSettings.v2Issuer(base: issuerBase, tenantId: session.tenantId) : issuer,
-                iat: notBefore.unixSeconds, nbf: notBefore.unixSeconds, exp: expiresOn.unixSeconds, authTime: session.authenticatedAt.unixSeconds,
-                name: user.displayName, nonce: nonce, oid: user.objectId, preferredUsername: v2 ? user.userPrincipalName : nil, rh: Self.opaque(),
-                sub: subject, tid: session.tenantId, uniqueName: v2 ? nil : user.userPrincipalName, upn: v2 ? nil : user.userPrincipalName,
-                uti: Self.opaque(), ver: v2 ? "2.0" : "1.0"
+                aud: session.clientId,
+                iss: v2 ? TokenSettings.v2Issuer(base: issuerBase, tenantId: session.tenantId) : issuer,
+                iat: notBefore.unixSeconds,
+                nbf: notBefore.unixSeconds,
+                exp: expiresOn.unixSeconds,
+                authTime: session.authenticatedAt.unixSeconds,
+                name: user.displayName,
+                nonce: nonce,
+                oid: user.objectId,
+                preferredUsername: v2 ? user.userPrincipalName : nil,
+                rh: Self.opaque(),
+                sub: subject,
+                tid: session.tenantId,
+                uniqueName: v2 ? nil : user.userPrincipalName,
+                upn: v2 ? nil : user.userPrincipalName,
+                uti: Self.opaque(),
+                ver: v2 ? "2.0" : "1.0"
             )
             issued.idToken = try await sign(idClaims)
         }

@@ -48,7 +48,12 @@ public struct TokenValidator: Sendable {
     /// The API these tokens must be for; its identifiers and app id are the accepted audiences.
     let audience: APIResource
 
-    public init(keys: SigningKeys, directory: any DirectoryStore, audience: APIResource = ThreatProtectionResource.resource, clock: IdentityClock = .system) {
+    public init(
+        keys: SigningKeys,
+        directory: any DirectoryStore,
+        audience: APIResource = ThreatProtectionResource.resource,
+        clock: IdentityClock = .system
+    ) {
         self.keys = keys
         self.directory = directory
         self.audience = audience

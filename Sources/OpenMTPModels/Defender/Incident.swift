@@ -3,6 +3,8 @@ public struct Incident: Codable, Sendable, Equatable {
     public var incidentId: Int64
     @Nullable public var redirectIncidentId: Int64?
     public var incidentName: String
+    /// The incident's page in the Defender portal.
+    @Nullable public var incidentUri: String?
     public var createdTime: Timestamp
     public var lastUpdateTime: Timestamp
     @Nullable public var assignedTo: String?

@@ -33,7 +33,12 @@ struct AuthorizeController {
         }
     }
 
-    private func handle(_ request: Request, _ context: AppRequestContext, version: TokenEndpointVersion, form: [String: String]) async throws -> Response {
+    private func handle(
+        _ request: Request,
+        _ context: AppRequestContext,
+        version: TokenEndpointVersion,
+        form: [String: String]
+    ) async throws -> Response {
         let tenantName = try context.parameters.require("tenant")
         let authorize: AuthorizationRequest
         do {
@@ -105,7 +110,9 @@ struct AuthorizeController {
     static func respond(_ failure: AuthorizationFailure) -> Response {
         if let response = failure.response { return redirect(response) }
         return HTMLPage.render(
-            title: "Sign-in error", paragraphs: ["AADSTS\(failure.error.code): \(failure.error.message)"], status: .badRequest
+            title: "Sign-in error",
+            paragraphs: ["AADSTS\(failure.error.code): \(failure.error.message)"],
+            status: .badRequest
         )
     }
 }

@@ -27,12 +27,18 @@ struct DeviceCodeController {
         let body = try await request.collectBody(upTo: 64 * 1024)
         do {
             let response = try await devices.start(
-                tenantName: try context.parameters.require("tenant"), version: version, parameters: FormEncoding.decode(Substring(String(buffer: body))),
+                tenantName: try context.parameters.require("tenant"),
+                version: version,
+                parameters: FormEncoding.decode(Substring(String(buffer: body))),
                 verificationURI: DiscoveryController.baseURL(of: request) + "/devicelogin"
             )
             return try JSONResponses.token(response, requestId: requestId)
         } catch let error as IdentityError {
-            return try JSONResponses.token(error.body(traceId: requestId, correlationId: requestId, at: clock.now()), status: .init(code: error.httpStatus), requestId: requestId)
+            return try JSONResponses.token(
+                error.body(traceId: requestId, correlationId: requestId, at: clock.now()),
+                status: .init(code: error.httpStatus),
+                requestId: requestId
+            )
         }
     }
 

@@ -16,13 +16,16 @@ struct EntraExtrasController {
             ])
             return JSONResponses.discovery(body.serialized)
         }
-        // `/common/discovery/instance`: this server is its own (only) cloud instance.
+        // `/common/discovery/instance`: this server is its own (only) cloud instance. The tenant comes from the
+        // `authorization_endpoint` the client asks about, as Entra answers.
         router.get(":tenant/discovery/instance") { request, context in
             guard try context.parameters.require("tenant") == "common" else { throw HTTPError(.notFound) }
             let base = DiscoveryController.baseURL(of: request)
             let host = request.head.authority ?? "localhost"
+            let endpoint = FormEncoding.decode(Substring(request.uri.query ?? ""))["authorization_endpoint"].flatMap(URL.init(string:))
+            let tenant = endpoint?.pathComponents.dropFirst().first ?? "common"
             let body: JSONValue = .object([
-                ("tenant_discovery_endpoint", .string("\(base)/{tenant}/v2.0/.well-known/openid-configuration")),
+                ("tenant_discovery_endpoint", .string("\(base)/\(tenant)/v2.0/.well-known/openid-configuration")),
                 ("api-version", .string("1.1")),
                 (
                     "metadata",

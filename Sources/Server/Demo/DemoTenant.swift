@@ -82,20 +82,36 @@ enum DemoTenant {
     ) async throws -> DemoManifest? {
         if try await directory.store.tenant(idOrDomain: domain) != nil { return nil }
         let tenant = try await directory.createTenant(domain: domain, displayName: "Contoso (OpenMTP demo)")
-        func app(_ name: String, _ permissions: [String], delegated: [String] = [], publicClient: Bool = false, redirects: [String] = []) async throws
+        func app(
+            _ name: String,
+            _ permissions: [String],
+            delegated: [String] = [],
+            publicClient: Bool = false,
+            redirects: [String] = []
+        ) async throws
             -> DemoManifest.App
         {
             let registered = try await directory.registerApplication(
-                in: tenant, name: name, applicationPermissions: permissions, delegatedPermissions: delegated, publicClient: publicClient,
+                in: tenant,
+                name: name,
+                applicationPermissions: permissions,
+                delegatedPermissions: delegated,
+                publicClient: publicClient,
                 redirectURIs: redirects
             )
             return DemoManifest.App(
-                clientId: registered.clientId, clientSecret: registered.clientSecret, permissions: registered.permissions,
-                delegatedPermissions: delegated.isEmpty ? nil : registered.delegatedPermissions, redirectURIs: redirects.isEmpty ? nil : redirects
+                clientId: registered.clientId,
+                clientSecret: registered.clientSecret,
+                permissions: registered.permissions,
+                delegatedPermissions: delegated.isEmpty ? nil : registered.delegatedPermissions,
+                redirectURIs: redirects.isEmpty ? nil : redirects
             )
         }
         var full = try await app(
-            "OpenMTP demo - full access", ["Incident.ReadWrite.All", "AdvancedHunting.Read.All"], delegated: delegated, redirects: [callback]
+            "OpenMTP demo - full access",
+            ["Incident.ReadWrite.All", "AdvancedHunting.Read.All"],
+            delegated: delegated,
+            redirects: [callback]
         )
         full.certificateFile = try await addCertificate(to: full.clientId, in: tenant, directory: directory, dataDirectory: dataDirectory)
         let apps = DemoManifest.Apps(
@@ -125,7 +141,12 @@ enum DemoTenant {
     }
 
     /// Generates a key and certificate, registers the certificate on the app and writes both to a PEM file (0600).
-    private static func addCertificate(to clientId: String, in tenant: TenantRecord, directory: DirectoryService, dataDirectory: URL) async throws -> String {
+    private static func addCertificate(
+        to clientId: String,
+        in tenant: TenantRecord,
+        directory: DirectoryService,
+        dataDirectory: URL
+    ) async throws -> String {
         let (key, certificate) = try ClientCertificates.generateSelfSigned(commonName: "OpenMTP demo full-access app")
         _ = try await directory.addCertificate(pem: certificate, to: try await directory.application(clientId, in: tenant))
         let file = dataDirectory.appendingPathComponent("demo-full-app.pem")
