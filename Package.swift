@@ -14,6 +14,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "mtp", targets: ["mtp"]),
+        .executable(name: "openmtp-bench", targets: ["openmtp-bench"]),
         .library(name: "OpenMTPModels", targets: ["OpenMTPModels"]),
         .library(name: "KQL", targets: ["KQL"]),
         .library(name: "Server", targets: ["Server"]),
@@ -89,6 +90,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "openmtp-bench",
+            dependencies: [.product(name: "CryptoExtras", package: "swift-crypto"), .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
         .target(

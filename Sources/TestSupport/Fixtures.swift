@@ -62,17 +62,34 @@ public struct UserContextFixture: Sendable {
         let directory = DirectoryService(store: store, clock: clock)
         let tenant = try await directory.createTenant(domain: "contoso.test", displayName: "Contoso")
         let publicClient = try await directory.registerApplication(
-            in: tenant, name: "native", applicationPermissions: [], delegatedPermissions: ["Incident.Read"], publicClient: true,
+            in: tenant,
+            name: "native",
+            applicationPermissions: [],
+            delegatedPermissions: ["Incident.Read"],
+            publicClient: true,
             redirectURIs: [redirectURI]
         )
         let confidential = try await directory.registerApplication(
-            in: tenant, name: "web", applicationPermissions: [], delegatedPermissions: ["Incident.Read"], redirectURIs: [redirectURI]
+            in: tenant,
+            name: "web",
+            applicationPermissions: [],
+            delegatedPermissions: ["Incident.Read"],
+            redirectURIs: [redirectURI]
         )
         let user = try await directory.createUser(
-            in: tenant, userName: "alex", displayName: "Alex", password: "Correct-Horse-9!", roles: ["Security Operator"]
+            in: tenant,
+            userName: "alex",
+            displayName: "Alex",
+            password: "Correct-Horse-9!",
+            roles: ["Security Operator"]
         )
         return UserContextFixture(
-            store: store, tenant: tenant, publicClient: publicClient, confidential: confidential, user: user, directory: directory
+            store: store,
+            tenant: tenant,
+            publicClient: publicClient,
+            confidential: confidential,
+            user: user,
+            directory: directory
         )
     }
 }

@@ -1,109 +1,195 @@
 import ArgumentParser
 import Foundation
 import Identity
-import Server
 import Store
-import StoreSQLite
 
 struct Apps: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Register and list applications (service principals) of a tenant.",
-        subcommands: [Create.self, List.self]
+        abstract: "Register applications and manage their credentials, redirect URIs and permissions.",
+        subcommands: [Create.self, List.self, AddSecret.self, AddCertificate.self, SetRedirectURIs.self, Grant.self]
     )
+
+    struct AppView: Encodable {
+        let clientId: String
+        let displayName: String
+        let publicClient: Bool
+        let redirectURIs: [String]
+        let permissions: [String]
+        let delegatedPermissions: [String]
+    }
+
+    struct AppOptions: ParsableArguments {
+        @OptionGroup var tenant: TenantOptions
+        @Option(name: .customLong("client-id"), help: "The application (client) id.")
+        var clientId: String
+
+        func resolve() async throws -> (DirectoryService, TenantRecord, ApplicationRecord) {
+            let (directory, tenantRecord) = try await tenant.resolve()
+            return (directory, tenantRecord, try await reportingDomainErrors { try await directory.application(clientId, in: tenantRecord) })
+        }
+    }
 }
 
 extension Apps {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Register a confidential application with a new client secret and admin consent for its permissions.",
+            abstract: "Register an application with admin consent for its permissions; a confidential one gets a secret.",
             discussion: """
                 Application permissions of "Microsoft Threat Protection": \
                 \(ThreatProtectionResource.applicationPermissions.map(\.value).joined(separator: ", ")).
-                The secret is shown once; only a hash of it is stored.
+                Delegated permissions: \(ThreatProtectionResource.resource.delegatedPermissions.map(\.value).joined(separator: ", ")).
+                Graph permissions are named with their resource, e.g. https://graph.microsoft.com/User.Read.
+                The secret is shown once; only a slow hash of it is stored.
                 """
         )
 
-        @OptionGroup var data: DataFolderOptions
-
-        @Option(help: "The tenant id or domain (e.g. contoso.test).")
-        var tenant: String
-
+        @OptionGroup var tenant: TenantOptions
         @Option(help: "The application's display name.")
         var name: String
-
         @Option(name: .customLong("permission"), help: "An application permission to grant; repeat for several.")
         var permissions: [String] = []
-
+        @Option(name: .customLong("delegated-permission"), help: "A delegated permission to consent to for every user; repeat for several.")
+        var delegatedPermissions: [String] = []
+        @Flag(name: .customLong("public"), help: "A public client (native app): no secret, user flows only.")
+        var publicClient = false
+        @Option(name: .customLong("redirect-uri"), help: "A redirect URI for the authorization code flow; repeat for several.")
+        var redirectURIs: [String] = []
         @Flag(help: "Print {\"clientId\",\"clientSecret\"} as JSON.")
         var json = false
 
         func run() async throws {
-            let directory = DirectoryService(store: try data.openStore())
-            let registered: RegisteredApplication
-            do {
-                registered = try await directory.registerApplication(in: directory.tenant(tenant), name: name, applicationPermissions: permissions)
-            } catch let error as IdentityError {
-                throw CommandFailure(error.description)
+            let (directory, tenantRecord) = try await tenant.resolve()
+            let registered = try await reportingDomainErrors {
+                try await directory.registerApplication(
+                    in: tenantRecord,
+                    name: name,
+                    applicationPermissions: permissions,
+                    delegatedPermissions: delegatedPermissions,
+                    publicClient: publicClient,
+                    redirectURIs: redirectURIs
+                )
             }
             if json {
-                let output = ["clientId": registered.clientId, "clientSecret": registered.clientSecret ?? ""]
+                var output = ["clientId": registered.clientId]
+                output["clientSecret"] = registered.clientSecret
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]
                 print(String(decoding: try encoder.encode(output), as: UTF8.self))
-            } else {
-                print("Registered '\(name)' in \(tenant)")
-                print("  client id      \(registered.clientId)")
-                print("  client secret  \(registered.clientSecret ?? "")   (shown once; store it now)")
-                print("  permissions    \(registered.permissions.isEmpty ? "(none)" : registered.permissions.joined(separator: ", "))")
+                return
             }
+            print("Registered '\(name)' in \(tenantRecord.domain)")
+            print("  client id      \(registered.clientId)")
+            if let secret = registered.clientSecret { print("  client secret  \(secret)   (shown once; store it now)") }
+            print("  permissions    \(registered.permissions.isEmpty ? "(none)" : registered.permissions.joined(separator: ", "))")
+            if !registered.delegatedPermissions.isEmpty { print("  delegated      \(registered.delegatedPermissions.joined(separator: ", "))") }
         }
     }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the applications of a tenant with their granted permissions.")
-
-        @OptionGroup var data: DataFolderOptions
-
-        @Option(help: "The tenant id or domain.")
-        var tenant: String
+        @OptionGroup var tenant: TenantOptions
+        @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let store = try data.openStore()
-            let directory = DirectoryService(store: store)
-            let tenantRecord: TenantRecord
-            do {
-                tenantRecord = try await directory.tenant(tenant)
-            } catch let error as IdentityError {
-                throw CommandFailure(error.description)
+            let (directory, tenantRecord) = try await tenant.resolve()
+            var views: [AppView] = []
+            for app in try await directory.store.applications(tenantId: tenantRecord.id) {
+                let roles = try await directory.store.appRoleAssignments(tenantId: tenantRecord.id, principalId: app.servicePrincipalId).map(\.value)
+                let delegated = try await directory.store.delegatedGrants(tenantId: tenantRecord.id, clientAppId: app.appId)
+                    .filter { $0.principalId == nil }
+                    .flatMap(\.scopes)
+                views.append(
+                    AppView(
+                        clientId: app.appId,
+                        displayName: app.displayName,
+                        publicClient: app.isPublicClient,
+                        redirectURIs: app.redirectURIs,
+                        permissions: roles,
+                        delegatedPermissions: delegated
+                    )
+                )
             }
-            print("Tenant \(tenantRecord.domain) (\(tenantRecord.id))")
-            for app in try await store.applications(tenantId: tenantRecord.id) {
-                let roles = try await store.appRoleAssignments(tenantId: tenantRecord.id, principalId: app.servicePrincipalId).map(\.value)
-                print("  \(app.appId)  \(app.displayName)  [\(roles.joined(separator: ", "))]")
-            }
+            try output.emit(
+                views,
+                text: (["Tenant \(tenantRecord.domain) (\(tenantRecord.id))"]
+                    + views.map { "  \($0.clientId)  \($0.displayName)  [\(($0.permissions + $0.delegatedPermissions).joined(separator: ", "))]" })
+                    .joined(separator: "\n")
+            )
         }
     }
-}
 
-extension DataFolderOptions {
-    var configuration: ServerConfiguration {
-        ServerConfiguration(
-            dataDirectory: dataDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? ServerConfiguration.defaultDataDirectory
+    struct AddSecret: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "add-secret", abstract: "Add a client secret (several may be valid at once).")
+        @OptionGroup var app: AppOptions
+        @Option(help: "Days until the secret expires.")
+        var days: Int64 = 730
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let (directory, _, application) = try await app.resolve()
+            let secret = try await reportingDomainErrors { try await directory.addSecret(to: application, lifetimeDays: days) }
+            try output.emit(["clientId": application.appId, "clientSecret": secret], text: "client secret  \(secret)   (shown once; store it now)")
+        }
+    }
+
+    struct AddCertificate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "add-certificate",
+            abstract: "Register a certificate for client assertions, from a PEM file or newly generated."
         )
-    }
+        @OptionGroup var app: AppOptions
+        @Option(help: "A PEM file with the certificate (its private key stays with you).")
+        var certificate: String?
+        @Option(help: "Generate a key and self-signed certificate and write both to this PEM file (mode 0600).")
+        var generate: String?
+        @OptionGroup var output: OutputOptions
 
-    /// The data folder's database; a folder `mtp serve` has not initialised yet is an error, not a new empty database.
-    func openStore() throws -> SQLiteStore {
-        let path = configuration.databasePath
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw CommandFailure("No OpenMTP database at \(path). Start `mtp serve` on this data folder first, or pass --data-dir.")
+        func validate() throws {
+            guard (certificate == nil) != (generate == nil) else { throw ValidationError("Give exactly one of --certificate and --generate.") }
         }
-        return try SQLiteStore(path: path)
-    }
-}
 
-/// A failure to report as `Error: <message>` without the usage text.
-struct CommandFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+        func run() async throws {
+            let (directory, _, application) = try await app.resolve()
+            let pem: String
+            if let generate {
+                let (key, certificatePEM) = try ClientCertificates.generateSelfSigned(commonName: application.displayName)
+                try Data((key + "\n" + certificatePEM + "\n").utf8).write(to: URL(fileURLWithPath: generate))
+                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: generate)
+                pem = certificatePEM
+            } else {
+                pem = try String(contentsOfFile: certificate ?? "", encoding: .utf8)
+            }
+            let record = try await reportingDomainErrors { try await directory.addCertificate(pem: pem, to: application) }
+            try output.emit(
+                ["clientId": application.appId, "thumbprint": record.thumbprintSHA1.uppercased(), "thumbprintSHA256": record.thumbprintSHA256],
+                text: "certificate  \(record.thumbprintSHA1.uppercased())  expires \(record.expiresAt)"
+            )
+        }
+    }
+
+    struct SetRedirectURIs: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "set-redirect-uris", abstract: "Replace an application's redirect URIs.")
+        @OptionGroup var app: AppOptions
+        @Option(name: .customLong("redirect-uri"), help: "A redirect URI; repeat for several.")
+        var redirectURIs: [String] = []
+
+        func run() async throws {
+            let (directory, _, application) = try await app.resolve()
+            try await reportingDomainErrors { try await directory.store.setRedirectURIs(redirectURIs, appId: application.appId) }
+            print("redirect URIs  \(redirectURIs.joined(separator: ", "))")
+        }
+    }
+
+    struct Grant: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Grant admin consent for more application permissions.")
+        @OptionGroup var app: AppOptions
+        @Option(name: .customLong("permission"), help: "An application permission; repeat for several.")
+        var permissions: [String] = []
+
+        func run() async throws {
+            let (directory, _, application) = try await app.resolve()
+            try await reportingDomainErrors { try await directory.grantApplicationPermissions(permissions, to: application) }
+            print("granted  \(permissions.joined(separator: ", "))")
+        }
+    }
 }

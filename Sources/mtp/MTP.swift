@@ -8,13 +8,8 @@ struct MTP: AsyncParsableCommand {
         discussion: """
             Start a server with demo data:  mtp serve --demo
             Register an application:        mtp apps create --tenant contoso.test --name my-app --permission Incident.Read.All
+            Add a user:                     mtp users create --tenant contoso.test --name alex --role "Security Operator"
             """,
-        subcommands: [Serve.self, Apps.self]
+        subcommands: [Serve.self, Tenants.self, Apps.self, Users.self, Roles.self, Consent.self]
     )
-}
-
-/// Options every command that works on a data folder shares.
-struct DataFolderOptions: ParsableArguments {
-    @Option(name: .customLong("data-dir"), help: "The data folder (default: $OPENMTP_DATA_DIR or ~/.openmtp).")
-    var dataDirectory: String?
 }

@@ -94,4 +94,68 @@ struct MTPCommandTests {
             #expect(!refused.error.contains("Usage"))
         }
     }
+
+    @Test("administration commands: tenants, apps with credentials, users and roles, consent, all with --json")
+    func administration() async throws {
+        try await withTemporaryDirectory { data in
+            try await withLiveServer(dataDirectory: data, demo: false) { _ in }
+            func json(_ arguments: [String]) throws -> Any {
+                let result = try Self.run(arguments + ["--data-dir", data.path, "--json"])
+                #expect(result.status == 0, "\(arguments): \(result.error)")
+                return try JSONSerialization.jsonObject(with: Data(result.output.utf8))
+            }
+            let tenant = try #require(try json(["tenants", "create", "--domain", "fabrikam.test"]) as? [String: String])
+            #expect(tenant["domain"] == "fabrikam.test")
+            let created = try #require(
+                try json([
+                    "apps", "create", "--tenant", "fabrikam.test", "--name", "native", "--public", "--redirect-uri", "http://localhost:1/cb",
+                    "--delegated-permission", "Incident.Read",
+                ]) as? [String: String]
+            )
+            #expect(created["clientSecret"] == nil)
+            let clientId = try #require(created["clientId"])
+            let apps = try #require(try json(["apps", "list", "--tenant", "fabrikam.test"]) as? [[String: Any]])
+            #expect(apps.first?["publicClient"] as? Bool == true)
+            #expect(apps.first?["delegatedPermissions"] as? [String] == ["Incident.Read"])
+            #expect(apps.first?["redirectURIs"] as? [String] == ["http://localhost:1/cb"])
+
+            let web = try #require(try json(["apps", "create", "--tenant", "fabrikam.test", "--name", "web"]) as? [String: String])
+            let webId = try #require(web["clientId"])
+            let secret = try #require(
+                try json(["apps", "add-secret", "--tenant", "fabrikam.test", "--client-id", webId, "--days", "30"]) as? [String: String]
+            )
+            #expect(secret["clientSecret"]?.contains("8Q~") == true)
+            let pem = data.appendingPathComponent("web.pem").path
+            let certificate = try #require(
+                try json(["apps", "add-certificate", "--tenant", "fabrikam.test", "--client-id", webId, "--generate", pem]) as? [String: String]
+            )
+            #expect(certificate["thumbprint"]?.count == 40)
+            #expect(try String(contentsOfFile: pem, encoding: .utf8).contains("PRIVATE KEY"))
+
+            let user = try #require(
+                try json(["users", "create", "--tenant", "fabrikam.test", "--name", "alex", "--role", "security operator"]) as? [String: String]
+            )
+            #expect(user["username"] == "alex@fabrikam.test")
+            let roles = try #require(
+                try json(["users", "set-roles", "--tenant", "fabrikam.test", "--user", "alex@fabrikam.test", "--role", "Security Reader"])
+                    as? [String: Any]
+            )
+            #expect(roles["roles"] as? [String] == ["Security Reader"])
+            let refused = try Self.run(["users", "create", "--tenant", "fabrikam.test", "--name", "x", "--role", "Janitor", "--data-dir", data.path])
+            #expect(refused.status != 0)
+            #expect(refused.error.contains("'Janitor' is not a directory role"))
+
+            let consent = try Self.run([
+                "consent", "--tenant", "fabrikam.test", "--client-id", clientId, "--delegated-permission", "AdvancedHunting.Read", "--user",
+                "alex@fabrikam.test", "--data-dir", data.path,
+            ])
+            #expect(consent.status == 0, "\(consent.error)")
+            #expect(consent.output.contains("for alex@fabrikam.test"))
+            let rolesOutput = try Self.run(["roles", "--json"])
+            let listed = try #require(try JSONSerialization.jsonObject(with: Data(rolesOutput.output.utf8)) as? [[String: Any]])
+            #expect(
+                listed.map { $0["name"] as? String } == ["Security Reader", "Security Operator", "Security Administrator", "Global Administrator"]
+            )
+        }
+    }
 }

@@ -15,7 +15,10 @@ struct GrantRulesTests {
     func tokens(_ fixture: UserContextFixture) async throws -> TokenService {
         let keys = try await SigningKeys.load(from: fixture.store, clock: time.clock)
         return TokenService(
-            directory: fixture.store, grants: fixture.store, issuer: TokenIssuer(keys: keys, clock: time.clock), secrets: SecretVerifier(),
+            directory: fixture.store,
+            grants: fixture.store,
+            issuer: TokenIssuer(keys: keys, clock: time.clock),
+            secrets: SecretVerifier(),
             clock: time.clock
         )
     }
@@ -29,7 +32,8 @@ struct GrantRulesTests {
         let service = AuthorizationService(directory: fixture.store, grants: fixture.store, clock: time.clock)
         let challenge = Base64URL.encode(Array(SHA256.hash(data: Array(verifier.utf8))))
         let authorize = try await service.begin(
-            tenantName: "contoso.test", version: .v2,
+            tenantName: "contoso.test",
+            version: .v2,
             parameters: [
                 "client_id": fixture.publicClient.clientId, "response_type": "code", "redirect_uri": UserContextFixture.redirectURI,
                 "scope": "https://api.security.microsoft.com/Incident.Read openid offline_access", "code_challenge": challenge,
@@ -71,15 +75,20 @@ struct GrantRulesTests {
         #expect(response.refreshToken != nil)
         #expect(await refusal { try await service.token(for: redeem(fixture, code: first)) }?.code == 54005)
 
-        #expect(await refusal { try await service.token(for: redeem(fixture, code: try await code(fixture), ["code_verifier": "wrong"])) }?.code == 501481)
+        #expect(
+            await refusal { try await service.token(for: redeem(fixture, code: try await code(fixture), ["code_verifier": "wrong"])) }?.code == 501481
+        )
         #expect(await refusal { try await service.token(for: redeem(fixture, code: try await code(fixture), ["code_verifier": ""])) }?.code == 501481)
         #expect(
-            await refusal { try await service.token(for: redeem(fixture, code: try await code(fixture), ["redirect_uri": "http://localhost:1/x"])) }?.code
+            await refusal { try await service.token(for: redeem(fixture, code: try await code(fixture), ["redirect_uri": "http://localhost:1/x"])) }?
+                .code
                 == 50011
         )
         #expect(
-            await refusal { try await service.token(for: redeem(fixture, code: try await code(fixture), ["client_id": fixture.confidential.clientId])) }?
-                .code == 70000
+            await refusal {
+                try await service.token(for: redeem(fixture, code: try await code(fixture), ["client_id": fixture.confidential.clientId]))
+            }?
+            .code == 70000
         )
         #expect(await refusal { try await service.token(for: redeem(fixture, code: "1.Anot-a-code")) }?.code == 70000)
         let late = try await code(fixture)
@@ -105,7 +114,11 @@ struct GrantRulesTests {
         #expect(response.scope == "https://api.security.microsoft.com/Incident.Read openid offline_access")
     }
 
-    func ropc(_ fixture: UserContextFixture, scope: String = "https://api.security.microsoft.com/Incident.Read offline_access", password: String? = nil) -> TokenRequest {
+    func ropc(
+        _ fixture: UserContextFixture,
+        scope: String = "https://api.security.microsoft.com/Incident.Read offline_access",
+        password: String? = nil
+    ) -> TokenRequest {
         request(
             fixture,
             [
@@ -156,7 +169,7 @@ struct GrantRulesTests {
         #expect(consent?.code == 65001)
         #expect(consent?.suberror == "consent_required")
         let common = TokenRequest(tenant: "common", version: .v2, parameters: ropc(fixture).parameters, authorizationHeader: nil)
-        #expect(await refusal { try await service.token(for: common) }?.code == 9001023)
+        #expect(await refusal { try await service.token(for: common) }?.code == 9_001_023)
     }
 
     @Test("an expired client secret is refused with AADSTS7000222 while a current one works")
@@ -176,7 +189,7 @@ struct GrantRulesTests {
         }
         _ = try await service.token(for: clientCredentials(shortLived))
         time.advance(seconds: 86_401)
-        #expect(await refusal { try await service.token(for: clientCredentials(shortLived)) }?.code == 7000222)
+        #expect(await refusal { try await service.token(for: clientCredentials(shortLived)) }?.code == 7_000_222)
         _ = try await service.token(for: clientCredentials(fixture.confidential.clientSecret ?? ""))
     }
 
@@ -187,8 +200,11 @@ struct GrantRulesTests {
         let devices = DeviceAuthorizationService(directory: fixture.store, grants: fixture.store, clock: time.clock)
         func start() async throws -> DeviceCodeResponse {
             try await devices.start(
-                tenantName: "organizations", version: .v2,
-                parameters: ["client_id": fixture.publicClient.clientId, "scope": "https://api.security.microsoft.com/Incident.Read offline_access openid"],
+                tenantName: "organizations",
+                version: .v2,
+                parameters: [
+                    "client_id": fixture.publicClient.clientId, "scope": "https://api.security.microsoft.com/Incident.Read offline_access openid",
+                ],
                 verificationURI: "https://localhost:8443/devicelogin"
             )
         }
@@ -222,7 +238,9 @@ struct GrantRulesTests {
                 return error as? AuthorizationFailure
             }
         }
-        let base = ["client_id": fixture.publicClient.clientId, "response_type": "code", "redirect_uri": UserContextFixture.redirectURI, "scope": "openid"]
+        let base = [
+            "client_id": fixture.publicClient.clientId, "response_type": "code", "redirect_uri": UserContextFixture.redirectURI, "scope": "openid",
+        ]
         var evil = base
         evil["redirect_uri"] = "https://evil.example/steal"
         let redirect = await failure(evil)
