@@ -5,6 +5,7 @@ import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
 import NIOSSL
+import OpenMTPModels
 public import Server
 import ServiceLifecycle
 
@@ -40,7 +41,7 @@ public struct LiveServer: Sendable {
 
     /// `POST` a form body, as token requests are sent.
     public func postForm(_ path: String, _ fields: [(String, String)], headers: [(String, String)] = []) async throws -> Reply {
-        let body = fields.map { "\($0.0)=\(Self.formEscape($0.1))" }.joined(separator: "&")
+        let body = fields.map { "\($0.0)=\($0.1.formURLEncoded)" }.joined(separator: "&")
         return try await send("POST", path, body: Data(body.utf8), headers: [("Content-Type", "application/x-www-form-urlencoded")] + headers)
     }
 
@@ -89,11 +90,6 @@ public struct LiveServer: Sendable {
         return token
     }
 
-    static func formEscape(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
-    }
 }
 
 public struct TestSupportError: Error, CustomStringConvertible {

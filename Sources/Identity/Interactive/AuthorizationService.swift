@@ -32,16 +32,11 @@ public struct AuthorizationResponse: Sendable, Equatable {
 
     /// The `Location` for `query` and `fragment` modes.
     public var location: String {
-        let encoded = parameters.map { "\($0.0)=\(Self.escape($0.1))" }.joined(separator: "&")
+        let encoded = parameters.map { "\($0.0)=\($0.1.formURLEncoded)" }.joined(separator: "&")
         if responseMode == "fragment" { return redirectURI + "#" + encoded }
         return redirectURI + (redirectURI.contains("?") ? "&" : "?") + encoded
     }
 
-    static func escape(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
-    }
 }
 
 /// A failed authorize request: shown on a page when the client or redirect URI cannot be trusted, otherwise sent

@@ -28,7 +28,7 @@ struct IncidentsController {
             next["$skip"] = String(query.skip + query.top)
             next["$top"] = String(query.top)
             nextLink =
-                "\(base)/api/incidents?" + next.sorted { $0.key < $1.key }.map { "\($0.key)=\(FormEncoding.escape($0.value))" }.joined(separator: "&")
+                "\(base)/api/incidents?" + next.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.formURLEncoded)" }.joined(separator: "&")
         }
         return try JSONResponses.api(ODataCollection(context: "\(base)/api/$metadata#Incidents", value: page, nextLink: nextLink))
     }

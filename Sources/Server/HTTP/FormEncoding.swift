@@ -46,10 +46,4 @@ enum FormEncoding {
         }
     }
 
-    /// Percent-encodes a query value (RFC 3986 unreserved characters stay as they are).
-    static func escape(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
-    }
 }
