@@ -28,6 +28,28 @@ public struct DirectoryFixture: Sendable {
     }
 }
 
+/// A token service over `store` with the given signing keys (or the store's, loaded), and the keys.
+public func tokenService(
+    over store: some DirectoryStore & GrantStore & SigningKeyStore,
+    keys: SigningKeys? = nil,
+    clock: IdentityClock
+) async throws -> (TokenService, SigningKeys) {
+    let ring: SigningKeys
+    if let keys {
+        ring = keys
+    } else {
+        ring = try await SigningKeys.load(from: store, clock: clock)
+    }
+    let service = TokenService(
+        directory: store,
+        grants: store,
+        issuer: TokenIssuer(keys: ring, clock: clock),
+        secrets: SecretVerifier(),
+        clock: clock
+    )
+    return (service, ring)
+}
+
 /// A clock tests move by hand.
 public final class ManualClock: Sendable {
     private let current: Mutex<Timestamp>

@@ -13,14 +13,7 @@ struct GrantRulesTests {
     let time = ManualClock()
 
     func tokens(_ fixture: UserContextFixture) async throws -> TokenService {
-        let keys = try await SigningKeys.load(from: fixture.store, clock: time.clock)
-        return TokenService(
-            directory: fixture.store,
-            grants: fixture.store,
-            issuer: TokenIssuer(keys: keys, clock: time.clock),
-            secrets: SecretVerifier(),
-            clock: time.clock
-        )
+        try await tokenService(over: fixture.store, clock: time.clock).0
     }
 
     func request(_ fixture: UserContextFixture, _ parameters: [String: String]) -> TokenRequest {

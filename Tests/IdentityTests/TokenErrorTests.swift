@@ -19,14 +19,7 @@ struct TokenErrorTests {
         -> IdentityError
     {
         let fixture = try await DirectoryFixture.make(permissions: ["Incident.Read.All"], clock: clock)
-        let keys = try await SigningKeys.load(from: fixture.store, clock: clock)
-        let tokens = TokenService(
-            directory: fixture.store,
-            grants: fixture.store,
-            issuer: TokenIssuer(keys: keys, clock: clock),
-            secrets: SecretVerifier(),
-            clock: clock
-        )
+        let (tokens, _) = try await tokenService(over: fixture.store, clock: clock)
         var fields = ["grant_type": "client_credentials", "client_id": fixture.app.clientId, "client_secret": fixture.secret]
         fields[version == .v1 ? "resource" : "scope"] =
             version == .v1 ? "https://api.security.microsoft.com" : "https://api.security.microsoft.com/.default"
@@ -78,14 +71,7 @@ struct TokenErrorTests {
     @Test("a wrong secret in HTTP Basic is refused like one in the body")
     func basic() async throws {
         let fixture = try await DirectoryFixture.make(permissions: [], clock: clock)
-        let keys = try await SigningKeys.load(from: fixture.store, clock: clock)
-        let tokens = TokenService(
-            directory: fixture.store,
-            grants: fixture.store,
-            issuer: TokenIssuer(keys: keys, clock: clock),
-            secrets: SecretVerifier(),
-            clock: clock
-        )
+        let (tokens, _) = try await tokenService(over: fixture.store, clock: clock)
         let header = "Basic " + Data("\(fixture.app.clientId):nope".utf8).base64EncodedString()
         let request = TokenRequest(
             tenant: fixture.tenant.id,

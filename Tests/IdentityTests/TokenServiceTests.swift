@@ -12,16 +12,7 @@ struct TokenServiceTests {
     let clock = fixedClock()
 
     func service(_ fixture: DirectoryFixture) async throws -> (TokenService, SigningKeys) {
-        let keys = try await SigningKeys.load(from: fixture.store, clock: clock)
-        return (
-            TokenService(
-                directory: fixture.store,
-                grants: fixture.store,
-                issuer: TokenIssuer(keys: keys, clock: clock),
-                secrets: SecretVerifier(),
-                clock: clock
-            ), keys
-        )
+        try await tokenService(over: fixture.store, clock: clock)
     }
 
     func request(_ fixture: DirectoryFixture, _ version: TokenEndpointVersion, _ extra: [String: String] = [:]) -> TokenRequest {

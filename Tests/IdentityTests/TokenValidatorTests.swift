@@ -12,13 +12,7 @@ struct TokenValidatorTests {
     let clock = fixedClock()
 
     func issued(_ fixture: DirectoryFixture, keys: SigningKeys) async throws -> String {
-        let tokens = TokenService(
-            directory: fixture.store,
-            grants: fixture.store,
-            issuer: TokenIssuer(keys: keys, clock: clock),
-            secrets: SecretVerifier(),
-            clock: clock
-        )
+        let (tokens, _) = try await tokenService(over: fixture.store, keys: keys, clock: clock)
         let request = TokenRequest(
             tenant: fixture.tenant.id,
             version: .v1,
