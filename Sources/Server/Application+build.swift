@@ -90,7 +90,7 @@ public func buildApplication(
         tickets: tickets,
         clock: clock
     ).addRoutes(to: router)
-    EntraExtrasController().addRoutes(to: router)
+    EntraExtrasController(directory: stores.directory).addRoutes(to: router)
     let api = router.group("api")
         .add(middleware: APIErrorMiddleware())
         .add(middleware: BearerAuthenticationMiddleware(validator: TokenValidator(keys: keys, directory: stores.directory, clock: clock)))

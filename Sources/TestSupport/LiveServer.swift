@@ -107,7 +107,7 @@ public func withConnection<T: Sendable>(
 ) async throws -> T {
     var tls = TLSConfiguration.makeClientConfiguration()
     tls.trustRoots = .file(caFile.path)
-    let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
+    let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls, redirectConfiguration: .disallow))
     let server = LiveServer(baseURL: baseURL, dataDirectory: dataDirectory, caFile: caFile, demo: demo, client: client)
     let result: Result<T, any Error>
     do {

@@ -49,3 +49,26 @@ struct ClaimsProbe: JWTPayload {
     let tid: String
     func verify(using algorithm: some JWTAlgorithm) async throws {}
 }
+
+@Suite("Entra extras, live")
+struct EntraExtrasLiveTests {
+    @Test("logout returns only to registered redirect URIs; userrealm says Managed; instance discovery names the tenant")
+    func extras() async throws {
+        try await withDemoServer { server, demo in
+            let registered = try await server.get(
+                "/\(demo.tenantId)/oauth2/v2.0/logout?post_logout_redirect_uri=http%3A%2F%2Flocalhost%3A53123%2Fcallback"
+            )
+            #expect(registered.status == 302)
+            #expect(registered.header("Location") == "http://localhost:53123/callback")
+            let foreign = try await server.get("/\(demo.tenantId)/oauth2/v2.0/logout?post_logout_redirect_uri=https%3A%2F%2Fevil.example%2F")
+            #expect(foreign.status == 200)
+            #expect(foreign.header("Location") == nil)
+            let realm = try await server.get("/common/userrealm/analyst@contoso.test?api-version=1.0").json()
+            #expect(realm["account_type"] as? String == "Managed")
+            let instance = try await server.get(
+                "/common/discovery/instance?api-version=1.1&authorization_endpoint=\(server.baseURL)/\(demo.tenantId)/oauth2/v2.0/authorize"
+            ).json()
+            #expect(instance["tenant_discovery_endpoint"] as? String == "\(server.baseURL)/\(demo.tenantId)/v2.0/.well-known/openid-configuration")
+        }
+    }
+}

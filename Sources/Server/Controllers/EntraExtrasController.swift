@@ -1,9 +1,12 @@
 import Foundation
 import Hummingbird
 import OpenMTPModels
+import Store
 
 /// The smaller Entra endpoints clients call: user realm discovery (msal's ROPC), instance discovery, and logout.
 struct EntraExtrasController {
+    let directory: any DirectoryStore
+
     func addRoutes(to router: Router<AppRequestContext>) {
         // `/common/userrealm/{user}`: every account here is managed (no federation), so msal goes on with ROPC.
         router.get(":tenant/userrealm/:user") { request, context in
@@ -38,11 +41,15 @@ struct EntraExtrasController {
             ])
             return JSONResponses.discovery(body.serialized)
         }
-        // Logout: no server-side browser session is kept, so there is nothing to end; go back if asked to.
+        // Logout: no server-side browser session is kept, so there is nothing to end. Go back when asked to, but only
+        // to a redirect URI registered on one of the tenant's applications (no open redirect).
         for path in [":tenant/oauth2/v2.0/logout", ":tenant/oauth2/logout"] {
-            router.get(RouterPath(path)) { request, _ in
+            router.get(RouterPath(path)) { request, context in
                 let query = FormEncoding.decode(Substring(request.uri.query ?? ""))
-                if let target = query["post_logout_redirect_uri"], target.hasPrefix("https://") || target.hasPrefix("http://localhost") {
+                if let target = query["post_logout_redirect_uri"],
+                    let tenant = try await directory.tenant(idOrDomain: context.parameters.require("tenant")),
+                    try await directory.applications(tenantId: tenant.id).contains(where: { $0.redirectURIs.contains(target) })
+                {
                     return Response(status: .found, headers: [.location: target])
                 }
                 return HTMLPage.render(title: "You signed out of your account", paragraphs: ["It's a good idea to close all browser windows."])
