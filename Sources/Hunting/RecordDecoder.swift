@@ -36,7 +36,7 @@ struct RecordDecoder {
 
     /// The value as the column type, `.null` for JSON null, or nil when it does not convert.
     static func convert(_ value: JSONValue, to type: ScalarType) -> ScalarValue? {
-        if value == .null { return type.isText ? .string("") : .null }
+        if value == .null { return type.isTextual ? .string("") : .null }
         switch type {
         case .string, .guid:
             switch value {
@@ -77,9 +77,4 @@ struct RecordDecoder {
             return .timespan(ticks)
         }
     }
-}
-
-extension ScalarType {
-    /// Kept as text in storage (string, guid, dynamic).
-    var isText: Bool { self == .string || self == .guid || self == .dynamic }
 }

@@ -144,11 +144,4 @@ extension IdentityError {
         )
     }
 
-    static func commonEndpointNotSupported() -> IdentityError {
-        IdentityError(
-            "invalid_request",
-            9_001_023,
-            "The grant type isn't supported over the /common or /consumers endpoints. Please use the /organizations or tenant-specific endpoint."
-        )
-    }
 }

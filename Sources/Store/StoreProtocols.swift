@@ -161,7 +161,5 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func notFound(_ message: String) -> StoreError { StoreError(code: .notFound, message: message) }
     public static func corrupt(_ message: String) -> StoreError { StoreError(code: .corrupt, message: message) }
 
-    public var isDuplicate: Bool { code == .duplicate }
-    public var isNotFound: Bool { code == .notFound }
     public var description: String { "store \(code.rawValue): \(message)" }
 }

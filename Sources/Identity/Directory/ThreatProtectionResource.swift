@@ -115,15 +115,6 @@ public enum ThreatProtectionResource {
 
     public static var applicationPermissions: [ResourcePermission] { resource.applicationPermissions }
 
-    /// The application permission with this value (case-insensitive), if the resource offers it.
-    public static func applicationPermission(_ value: String) -> ResourcePermission? {
-        resource.permission(value, kind: .application)
-    }
-
-    /// The canonical identifier for a `resource` value or a scope's resource part, if it names this resource.
-    public static func identifier(matching text: String) -> String? {
-        resource.identifier(matching: text)
-    }
 }
 
 /// Microsoft Graph, with the application permissions its `/security` routes use (spec §3.7) and `User.Read`.

@@ -22,7 +22,7 @@ public enum ScalarType: String, Sendable, Hashable, CaseIterable {
     var isNumeric: Bool { self == .int || self == .long || self == .real || self == .decimal }
 
     /// Values of these types are kept as text: strings, guids and dynamic values (their JSON).
-    var isTextual: Bool { self == .string || self == .guid || self == .dynamic }
+    public var isTextual: Bool { self == .string || self == .guid || self == .dynamic }
 }
 
 /// A scalar value; `null` exists for every type but string, whose empty value is `""`.

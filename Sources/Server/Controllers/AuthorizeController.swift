@@ -51,7 +51,7 @@ struct AuthorizeController {
 
         if let ticket = form["ticket"], let consent = form["consent"] {
             guard let userId = tickets.verify(ticket, tenantId: authorize.tenant.id),
-                let user = try await authorize.tenant.user(userId, in: directory)
+                let user = try await directory.store.user(tenantId: authorize.tenant.id, objectId: userId)
             else { return signInPage(authorize, action: action, carried: carried, error: "Your sign-in expired. Sign in again.") }
             guard consent == "accept" else { return Self.redirect(authorization.declined(authorize)) }
             try await authorization.consent(authorize, user: user)
@@ -114,12 +114,5 @@ struct AuthorizeController {
             paragraphs: ["AADSTS\(failure.error.code): \(failure.error.message)"],
             status: .badRequest
         )
-    }
-}
-
-extension TenantRecord {
-    /// The user with this object id, if they are in this tenant.
-    fileprivate func user(_ objectId: String, in directory: DirectoryService) async throws -> UserRecord? {
-        try await directory.store.user(tenantId: id, objectId: objectId)
     }
 }

@@ -30,7 +30,7 @@ struct DeviceCodeController {
                 tenantName: try context.parameters.require("tenant"),
                 version: version,
                 parameters: FormEncoding.decode(Substring(String(buffer: body))),
-                verificationURI: DiscoveryController.baseURL(of: request) + "/devicelogin"
+                verificationURI: request.publicBaseURL + "/devicelogin"
             )
             return try JSONResponses.token(response, requestId: requestId)
         } catch let error as IdentityError {

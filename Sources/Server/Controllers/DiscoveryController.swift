@@ -34,7 +34,7 @@ struct DiscoveryController {
     private func configuration(_ request: Request, _ context: AppRequestContext, version: TokenEndpointVersion) async throws -> Response {
         let name = try context.parameters.require("tenant")
         guard let tenant = try await tenantSegment(name) else { return Self.unknownTenant(name) }
-        let base = Self.baseURL(of: request)
+        let base = request.publicBaseURL
         let issuerTenant = Self.multiTenant.contains(tenant) ? "{tenantid}" : tenant
         let document: JSONValue
         switch version {
@@ -89,13 +89,8 @@ struct DiscoveryController {
     private func keySet(_ request: Request, _ context: AppRequestContext, version: TokenEndpointVersion) async throws -> Response {
         let name = try context.parameters.require("tenant")
         guard try await tenantSegment(name) != nil else { return Self.unknownTenant(name) }
-        let issuer = version == .v2 ? "\(Self.baseURL(of: request))/{tenantid}/v2.0" : nil
+        let issuer = version == .v2 ? "\(request.publicBaseURL)/{tenantid}/v2.0" : nil
         return JSONResponses.discovery(String(decoding: try JSONResponses.encode(keys.keySet(issuer: issuer)), as: UTF8.self))
-    }
-
-    /// `https://` and the Host the client used.
-    static func baseURL(of request: Request) -> String {
-        "https://\(request.head.authority ?? "localhost")"
     }
 
     private static func strings(_ values: [String]) -> JSONValue { .array(values.map(JSONValue.string)) }

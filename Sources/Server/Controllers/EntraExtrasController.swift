@@ -23,7 +23,7 @@ struct EntraExtrasController {
         // `authorization_endpoint` the client asks about, as Entra answers.
         router.get(":tenant/discovery/instance") { request, context in
             guard try context.parameters.require("tenant") == "common" else { throw HTTPError(.notFound) }
-            let base = DiscoveryController.baseURL(of: request)
+            let base = request.publicBaseURL
             let host = request.head.authority ?? "localhost"
             let endpoint = FormEncoding.decode(Substring(request.uri.query ?? ""))["authorization_endpoint"].flatMap(URL.init(string:))
             let tenant = endpoint?.pathComponents.dropFirst().first ?? "common"

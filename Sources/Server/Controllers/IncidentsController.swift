@@ -21,7 +21,7 @@ struct IncidentsController {
         let options = FormEncoding.decode(Substring(request.uri.query ?? ""))
         let query = try IncidentODataQuery.parse(options)
         let page = try await incidents.incidents(tenantId: caller.tenantId, query: query)
-        let base = DiscoveryController.baseURL(of: request)
+        let base = request.publicBaseURL
         var nextLink: String?
         if query.top > 0, page.count == query.top {
             var next = options

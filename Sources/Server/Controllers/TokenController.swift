@@ -28,7 +28,7 @@ struct TokenController {
             version: version,
             parameters: FormEncoding.decode(Substring(String(buffer: body))),
             authorizationHeader: request.headers[.authorization],
-            issuerBase: DiscoveryController.baseURL(of: request)
+            issuerBase: request.publicBaseURL
         )
         do {
             switch try await tokens.token(for: tokenRequest) {
