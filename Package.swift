@@ -35,6 +35,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "KustoTime", swiftSettings: strictSettings),
+        // The system's libcrypto (OpenSSL 3), for RSA token signatures: see Sources/COpenSSL/shim.h.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "OpenMTPModels", dependencies: ["KustoTime"], swiftSettings: strictSettings),
         .target(
             name: "KQL",
@@ -56,7 +58,7 @@ let package = Package(
         .target(
             name: "Identity",
             dependencies: [
-                "Store", "OpenMTPModels",
+                "Store", "OpenMTPModels", "COpenSSL",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),

@@ -68,6 +68,19 @@ public final class InMemoryStore: DirectoryStore, GrantStore, SigningKeyStore, I
         state.withLock { $0.grants.filter { $0.tenantId == tenantId && $0.principalId == principalId } }
     }
 
+    public func clientRegistration(tenant idOrDomain: String, appId: String) async throws -> ClientRegistration? {
+        guard let tenant = try await tenant(idOrDomain: idOrDomain) else { return nil }
+        guard let application = try await application(tenantId: tenant.id, appId: appId) else {
+            return ClientRegistration(tenant: tenant, application: nil, secrets: [], roleAssignments: [])
+        }
+        return ClientRegistration(
+            tenant: tenant,
+            application: application,
+            secrets: try await clientSecrets(appId: appId),
+            roleAssignments: try await appRoleAssignments(tenantId: tenant.id, principalId: application.servicePrincipalId)
+        )
+    }
+
     public func insertUser(_ user: UserRecord) async throws {
         try state.withLock { state in
             guard !state.users.contains(where: { $0.userPrincipalName.lowercased() == user.userPrincipalName.lowercased() }) else {

@@ -13,6 +13,9 @@ public protocol DirectoryStore: Sendable {
     func applications(tenantId: String) async throws -> [ApplicationRecord]
     func clientSecrets(appId: String) async throws -> [ClientSecretRecord]
     func appRoleAssignments(tenantId: String, principalId: String) async throws -> [AppRoleAssignmentRecord]
+    /// The tenant, the application and its secrets and role assignments, read together for a token request; nil
+    /// when there is no such tenant, `application` nil when the tenant has no such application.
+    func clientRegistration(tenant idOrDomain: String, appId: String) async throws -> ClientRegistration?
     func insertUser(_ user: UserRecord) async throws
     func user(tenantId: String, userPrincipalName: String) async throws -> UserRecord?
     func user(tenantId: String, objectId: String) async throws -> UserRecord?
@@ -28,6 +31,21 @@ public protocol DirectoryStore: Sendable {
     /// Stores a delegated grant, merging its scopes into an existing grant for the same client, resource and principal.
     func saveDelegatedGrant(_ grant: DelegatedGrantRecord) async throws
     func delegatedGrants(tenantId: String, clientAppId: String) async throws -> [DelegatedGrantRecord]
+}
+
+/// What a token request needs to know about its client: see ``DirectoryStore/clientRegistration(tenant:appId:)``.
+public struct ClientRegistration: Sendable {
+    public let tenant: TenantRecord
+    public let application: ApplicationRecord?
+    public let secrets: [ClientSecretRecord]
+    public let roleAssignments: [AppRoleAssignmentRecord]
+
+    public init(tenant: TenantRecord, application: ApplicationRecord?, secrets: [ClientSecretRecord], roleAssignments: [AppRoleAssignmentRecord]) {
+        self.tenant = tenant
+        self.application = application
+        self.secrets = secrets
+        self.roleAssignments = roleAssignments
+    }
 }
 
 /// Authorization codes, device codes and refresh tokens: short-lived grant state.

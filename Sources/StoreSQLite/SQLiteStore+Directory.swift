@@ -14,11 +14,30 @@ extension SQLiteStore: DirectoryStore {
     }
 
     public func tenant(idOrDomain: String) async throws -> TenantRecord? {
-        try await database.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM tenant WHERE id = ? COLLATE NOCASE OR domain = ?", arguments: [idOrDomain, idOrDomain])
-                .map {
-                    TenantRecord(id: $0["id"], domain: $0["domain"], displayName: $0["display_name"], createdAt: Timestamp(ticks: $0["created_at"]))
-                }
+        try lookup { db in try Self.tenant(idOrDomain: idOrDomain, db) }
+    }
+
+    private static func tenant(idOrDomain: String, _ db: Database) throws -> TenantRecord? {
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM tenant WHERE id = ? COLLATE NOCASE OR domain = ?"),
+            arguments: [idOrDomain, idOrDomain]
+        ).map {
+            TenantRecord(id: $0["id"], domain: $0["domain"], displayName: $0["display_name"], createdAt: Timestamp(ticks: $0["created_at"]))
+        }
+    }
+
+    public func clientRegistration(tenant idOrDomain: String, appId: String) async throws -> ClientRegistration? {
+        try lookup { db in
+            guard let tenant = try Self.tenant(idOrDomain: idOrDomain, db) else { return nil }
+            guard let application = try Self.application(tenantId: tenant.id, appId: appId, db) else {
+                return ClientRegistration(tenant: tenant, application: nil, secrets: [], roleAssignments: [])
+            }
+            return ClientRegistration(
+                tenant: tenant,
+                application: application,
+                secrets: try Self.clientSecrets(appId: appId, db),
+                roleAssignments: try Self.appRoleAssignments(tenantId: tenant.id, principalId: application.servicePrincipalId, db)
+            )
         }
     }
 
@@ -42,20 +61,22 @@ extension SQLiteStore: DirectoryStore {
     }
 
     public func application(tenantId: String, appId: String) async throws -> ApplicationRecord? {
-        try await database.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM application WHERE tenant_id = ? AND app_id = ?", arguments: [tenantId, appId])
-                .map(Self.application)
-        }
+        try lookup { db in try Self.application(tenantId: tenantId, appId: appId, db) }
+    }
+
+    private static func application(tenantId: String, appId: String, _ db: Database) throws -> ApplicationRecord? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM application WHERE tenant_id = ? AND app_id = ?"), arguments: [tenantId, appId])
+            .map(application)
     }
 
     public func application(appId: String) async throws -> ApplicationRecord? {
-        try await database.read { db in
+        try lookup { db in
             try Row.fetchOne(db, sql: "SELECT * FROM application WHERE app_id = ?", arguments: [appId]).map(Self.application)
         }
     }
 
     public func applications(tenantId: String) async throws -> [ApplicationRecord] {
-        try await database.read { db in
+        try lookup { db in
             try Row.fetchAll(db, sql: "SELECT * FROM application WHERE tenant_id = ? ORDER BY created_at", arguments: [tenantId])
                 .map(Self.application)
         }
@@ -99,19 +120,21 @@ extension SQLiteStore: DirectoryStore {
     }
 
     public func clientSecrets(appId: String) async throws -> [ClientSecretRecord] {
-        try await database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM client_secret WHERE app_id = ? ORDER BY created_at", arguments: [appId]).map { row in
-                ClientSecretRecord(
-                    keyId: row["key_id"],
-                    appId: row["app_id"],
-                    hint: row["hint"],
-                    salt: Array(row["salt"] as Data),
-                    hash: Array(row["hash"] as Data),
-                    rounds: row["rounds"],
-                    createdAt: Timestamp(ticks: row["created_at"]),
-                    expiresAt: Timestamp(ticks: row["expires_at"])
-                )
-            }
+        try lookup { db in try Self.clientSecrets(appId: appId, db) }
+    }
+
+    private static func clientSecrets(appId: String, _ db: Database) throws -> [ClientSecretRecord] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM client_secret WHERE app_id = ? ORDER BY created_at"), arguments: [appId]).map { row in
+            ClientSecretRecord(
+                keyId: row["key_id"],
+                appId: row["app_id"],
+                hint: row["hint"],
+                salt: Array(row["salt"] as Data),
+                hash: Array(row["hash"] as Data),
+                rounds: row["rounds"],
+                createdAt: Timestamp(ticks: row["created_at"]),
+                expiresAt: Timestamp(ticks: row["expires_at"])
+            )
         }
     }
 
@@ -131,7 +154,7 @@ extension SQLiteStore: DirectoryStore {
     }
 
     public func clientCertificates(appId: String) async throws -> [ClientCertificateRecord] {
-        try await database.read { db in
+        try lookup { db in
             try Row.fetchAll(db, sql: "SELECT * FROM client_certificate WHERE app_id = ? ORDER BY created_at", arguments: [appId]).map { row in
                 ClientCertificateRecord(
                     keyId: row["key_id"],
@@ -149,21 +172,22 @@ extension SQLiteStore: DirectoryStore {
     // MARK: Permissions
 
     public func appRoleAssignments(tenantId: String, principalId: String) async throws -> [AppRoleAssignmentRecord] {
-        try await database.read { db in
-            try Row.fetchAll(
-                db,
-                sql: "SELECT * FROM app_role_assignment WHERE tenant_id = ? AND principal_id = ? ORDER BY created_at, value",
-                arguments: [tenantId, principalId]
-            ).map { row in
-                AppRoleAssignmentRecord(
-                    tenantId: row["tenant_id"],
-                    principalId: row["principal_id"],
-                    resourceAppId: row["resource_app_id"],
-                    appRoleId: row["app_role_id"],
-                    value: row["value"],
-                    createdAt: Timestamp(ticks: row["created_at"])
-                )
-            }
+        try lookup { db in try Self.appRoleAssignments(tenantId: tenantId, principalId: principalId, db) }
+    }
+
+    private static func appRoleAssignments(tenantId: String, principalId: String, _ db: Database) throws -> [AppRoleAssignmentRecord] {
+        try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM app_role_assignment WHERE tenant_id = ? AND principal_id = ? ORDER BY created_at, value"),
+            arguments: [tenantId, principalId]
+        ).map { row in
+            AppRoleAssignmentRecord(
+                tenantId: row["tenant_id"],
+                principalId: row["principal_id"],
+                resourceAppId: row["resource_app_id"],
+                appRoleId: row["app_role_id"],
+                value: row["value"],
+                createdAt: Timestamp(ticks: row["created_at"])
+            )
         }
     }
 
@@ -207,7 +231,7 @@ extension SQLiteStore: DirectoryStore {
     }
 
     public func delegatedGrants(tenantId: String, clientAppId: String) async throws -> [DelegatedGrantRecord] {
-        try await database.read { db in
+        try lookup { db in
             try Row.fetchAll(
                 db,
                 sql: "SELECT * FROM delegated_grant WHERE tenant_id = ? AND client_app_id = ? ORDER BY created_at",
@@ -273,7 +297,7 @@ extension SQLiteStore: DirectoryStore {
     }
 
     private func users(where condition: String, _ arguments: StatementArguments) async throws -> [UserRecord] {
-        try await database.read { db in
+        try lookup { db in
             try Row.fetchAll(db, sql: "SELECT * FROM user WHERE \(condition) ORDER BY created_at", arguments: arguments).map { row in
                 let roles: String = row["roles"]
                 return UserRecord(

@@ -21,6 +21,14 @@ public final class SQLiteStore: Sendable {
 
     // MARK: Helpers
 
+    /// A short read on the calling thread. GRDB's async `read` hops threads twice (pool actor, reader queue), which
+    /// costs more than the point lookups of the directory themselves; its blocking form runs the block on the
+    /// caller's thread when a reader is free. Only for index lookups that take microseconds: long reads (incident
+    /// lists, hunting events) use the async form and leave the concurrency pool free.
+    func lookup<T>(_ body: (Database) throws -> T) throws -> T {
+        try database.read(body)
+    }
+
     /// Runs a write transaction, turning a uniqueness violation into ``StoreError/duplicate(_:)``.
     func write(duplicateOf what: String, _ body: @Sendable @escaping (Database) throws -> Void) async throws {
         do {

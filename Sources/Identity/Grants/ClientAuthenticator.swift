@@ -15,7 +15,12 @@ struct ClientAuthenticator: Sendable {
     let secrets: SecretVerifier
     let clock: IdentityClock
 
-    func authenticate(_ application: ApplicationRecord, tenant: TenantRecord, _ request: TokenRequest) async throws -> String {
+    func authenticate(
+        _ application: ApplicationRecord,
+        tenant: TenantRecord,
+        secrets registered: [ClientSecretRecord],
+        _ request: TokenRequest
+    ) async throws -> String {
         let secret = request.basicCredentials?.secret ?? request.parameter("client_secret")
         let assertion = request.parameter("client_assertion")
         if application.isPublicClient {
@@ -27,7 +32,7 @@ struct ClientAuthenticator: Sendable {
             return "2"
         }
         guard let secret else { throw IdentityError.missingClientCredential }
-        for record in try await directory.clientSecrets(appId: application.appId) where try secrets.matches(secret, record) {
+        for record in registered where try secrets.matches(secret, record) {
             guard clock.now() < record.expiresAt else { throw IdentityError.expiredClientSecret(appId: application.appId) }
             return "1"
         }

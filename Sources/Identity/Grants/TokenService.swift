@@ -3,6 +3,14 @@ import Foundation
 public import OpenMTPModels
 public import Store
 
+/// A client that proved who it is at the token endpoint.
+struct AuthenticatedClient {
+    let tenant: TenantRecord
+    let application: ApplicationRecord
+    /// `appidacr`: `0` public client, `1` secret, `2` certificate.
+    let credentialType: String
+}
+
 /// The token endpoint's logic, free of HTTP: validates a ``TokenRequest``, authenticates the client (and user),
 /// and issues tokens, or throws the Entra error to send back.
 ///
@@ -51,21 +59,20 @@ public struct TokenService: Sendable {
                 "No tenant-identifying information found in either the request or implied by any provided credentials."
             )
         }
-        let tenant = try await tenant(named: request.tenant)
-        let clientId = try request.basicCredentials?.clientId ?? request.required("client_id")
+        let named = request.basicCredentials?.clientId ?? request.parameter("client_id")
+        // Entra reports an unknown tenant before a missing client id.
+        let registration = try await registration(of: named ?? "", tenant: request.tenant)
+        let clientId = try named ?? request.required("client_id")
         let requested = try Self.clientCredentialsResource(request)
-        let application = try await application(clientId, in: tenant)
-        let credentialType = try await clients.authenticate(application, tenant: tenant, request)
-        guard let named = APIResource.named(requested) else { throw IdentityError.resourceNotFound(requested, tenant: tenant.id) }
-        let roles = try await directory.appRoleAssignments(tenantId: tenant.id, principalId: application.servicePrincipalId)
-            .filter { $0.resourceAppId == named.resource.appId }
-            .map(\.value)
+        let client = try await authenticate(registration, clientId: clientId, request)
+        guard let named = APIResource.named(requested) else { throw IdentityError.resourceNotFound(requested, tenant: client.tenant.id) }
+        let roles = registration.roleAssignments.filter { $0.resourceAppId == named.resource.appId }.map(\.value)
         let issued = try await issuer.issueApplicationToken(
-            tenantId: tenant.id,
-            application: application.identity,
+            tenantId: client.tenant.id,
+            application: client.application.identity,
             resource: named.resource.audience(for: named.identifier),
             roles: roles,
-            credentialType: credentialType
+            credentialType: client.credentialType
         )
         return request.version == .v1 ? .v1(issued.v1Response) : .v2(issued.v2Response)
     }
@@ -87,20 +94,17 @@ public struct TokenService: Sendable {
     func password(_ request: TokenRequest) async throws -> TokenEndpointResponse {
         let username = try request.required("username")
         let password = try request.required("password")
-        let tenant: TenantRecord
+        let tenantName: String
         switch request.tenant.lowercased() {
         case "common", "consumers": throw IdentityError.ropcOnMultiTenant()
-        case "organizations":
-            let domain = username.split(separator: "@").last.map(String.init) ?? ""
-            tenant = try await self.tenant(named: domain)
-        default: tenant = try await self.tenant(named: request.tenant)
+        case "organizations": tenantName = username.split(separator: "@").last.map(String.init) ?? ""
+        default: tenantName = request.tenant
         }
-        let application = try await application(try request.required("client_id"), in: tenant)
-        let credentialType = try await clients.authenticate(application, tenant: tenant, request)
+        let client = try await authenticatedClient(try request.required("client_id"), tenant: tenantName, request)
         let scopes = try scopeRequest(request)
-        let user = try await users.authenticate(tenant: tenant, username: username, password: password)
-        let session = try await grantedSession(scopes, tenant: tenant.id, application: application, user: user, methods: ["pwd"])
-        return try await issueUserTokens(session, user: user, application: application, credentialType: credentialType, request: request, nonce: nil)
+        let user = try await users.authenticate(tenant: client.tenant, username: username, password: password)
+        let session = try await grantedSession(scopes, tenant: client.tenant.id, application: client.application, user: user, methods: ["pwd"])
+        return try await issueUserTokens(session, user: user, client: client, request: request, nonce: nil)
     }
 
     func authorizationCode(_ request: TokenRequest) async throws -> TokenEndpointResponse {
@@ -113,18 +117,9 @@ public struct TokenService: Sendable {
             verifier: request.parameter("code_verifier"),
             now: clock.now()
         )
-        let tenant = try await tenant(named: record.session.tenantId)
-        let application = try await application(record.session.clientId, in: tenant)
-        let credentialType = try await clients.authenticate(application, tenant: tenant, request)
+        let client = try await authenticatedClient(record.session.clientId, tenant: record.session.tenantId, request)
         let user = try await activeUser(record.session)
-        return try await issueUserTokens(
-            record.session,
-            user: user,
-            application: application,
-            credentialType: credentialType,
-            request: request,
-            nonce: record.nonce
-        )
+        return try await issueUserTokens(record.session, user: user, client: client, request: request, nonce: record.nonce)
     }
 
     func refresh(_ request: TokenRequest) async throws -> TokenEndpointResponse {
@@ -141,28 +136,18 @@ public struct TokenService: Sendable {
         }
         guard clock.now() < record.expiresAt else { throw IdentityError.expiredGrant }
         guard try request.required("client_id") == record.session.clientId else { throw IdentityError.grantForAnotherClient }
-        let tenant = try await tenant(named: record.session.tenantId)
-        let application = try await application(record.session.clientId, in: tenant)
-        let credentialType = try await clients.authenticate(application, tenant: tenant, request)
+        let client = try await authenticatedClient(record.session.clientId, tenant: record.session.tenantId, request)
         let user = try await activeUser(record.session)
         var session = record.session
         if request.parameter(request.version == .v1 ? "resource" : "scope") != nil {
             let requested = try scopeRequest(request)
-            let renewed = try await grantedSession(requested, tenant: tenant.id, application: application, user: user, methods: session.methods)
+            let renewed = try await grantedSession(requested, tenant: client.tenant.id, application: client.application, user: user, methods: session.methods)
             session.resource = renewed.resource
             session.scopes = renewed.scopes
             session.openIDScopes = Array(Set(session.openIDScopes).union(renewed.openIDScopes)).sorted()
         }
         try await grants.setRefreshTokenStatus(.rotated, hash: hash, family: false)
-        return try await issueUserTokens(
-            session,
-            user: user,
-            application: application,
-            credentialType: credentialType,
-            request: request,
-            nonce: nil,
-            family: record.familyId
-        )
+        return try await issueUserTokens(session, user: user, client: client, request: request, nonce: nil, family: record.familyId)
     }
 
     func deviceCode(_ request: TokenRequest) async throws -> TokenEndpointResponse {
@@ -181,9 +166,7 @@ public struct TokenService: Sendable {
         guard let userObjectId = record.userObjectId else { throw IdentityError.badVerificationCode }
         record.status = .redeemed
         try await grants.updateDeviceCode(record)
-        let tenant = try await tenant(named: record.tenantId)
-        let application = try await application(record.clientId, in: tenant)
-        let credentialType = try await clients.authenticate(application, tenant: tenant, request)
+        let client = try await authenticatedClient(record.clientId, tenant: record.tenantId, request)
         let session = DelegatedSession(
             tenantId: record.tenantId,
             clientId: record.clientId,
@@ -195,21 +178,25 @@ public struct TokenService: Sendable {
             methods: ["pwd"]
         )
         let user = try await activeUser(session)
-        return try await issueUserTokens(session, user: user, application: application, credentialType: credentialType, request: request, nonce: nil)
+        return try await issueUserTokens(session, user: user, client: client, request: request, nonce: nil)
     }
 
     // MARK: Shared steps
 
-    func tenant(named name: String) async throws -> TenantRecord {
-        guard let tenant = try await directory.tenant(idOrDomain: name) else { throw IdentityError.tenantNotFound(name) }
-        return tenant
+    /// The client's tenant, application, secrets and role assignments, in one read.
+    private func registration(of clientId: String, tenant name: String) async throws -> ClientRegistration {
+        guard let registration = try await directory.clientRegistration(tenant: name, appId: clientId) else { throw IdentityError.tenantNotFound(name) }
+        return registration
     }
 
-    func application(_ clientId: String, in tenant: TenantRecord) async throws -> ApplicationRecord {
-        guard let application = try await directory.application(tenantId: tenant.id, appId: clientId) else {
-            throw IdentityError.applicationNotFound(clientId, tenant: tenant.id)
-        }
-        return application
+    private func authenticate(_ registration: ClientRegistration, clientId: String, _ request: TokenRequest) async throws -> AuthenticatedClient {
+        guard let application = registration.application else { throw IdentityError.applicationNotFound(clientId, tenant: registration.tenant.id) }
+        let credentialType = try await clients.authenticate(application, tenant: registration.tenant, secrets: registration.secrets, request)
+        return AuthenticatedClient(tenant: registration.tenant, application: application, credentialType: credentialType)
+    }
+
+    private func authenticatedClient(_ clientId: String, tenant name: String, _ request: TokenRequest) async throws -> AuthenticatedClient {
+        try await authenticate(try await registration(of: clientId, tenant: name), clientId: clientId, request)
     }
 
     private func activeUser(_ session: DelegatedSession) async throws -> UserRecord {
@@ -258,8 +245,7 @@ public struct TokenService: Sendable {
     private func issueUserTokens(
         _ session: DelegatedSession,
         user: UserRecord,
-        application: ApplicationRecord,
-        credentialType: String,
+        client: AuthenticatedClient,
         request: TokenRequest,
         nonce: String?,
         family: String? = nil
@@ -267,8 +253,8 @@ public struct TokenService: Sendable {
         var issued = try await issuer.issueUserTokens(
             session: session,
             user: user,
-            application: application.identity,
-            credentialType: credentialType,
+            application: client.application.identity,
+            credentialType: client.credentialType,
             version: request.version,
             issuerBase: request.issuerBase,
             nonce: nonce

@@ -20,6 +20,22 @@ public final class SigningKeys: Sendable {
         let publicKey: JWTKit.Insecure.RSA.PublicKey
         let certificateDER: [UInt8]
         public let createdAt: Timestamp
+        let signer: OpenSSLRSAKey
+        /// The base64url JWS header of the tokens this key signs, and the `.` after it.
+        let headerSegment: [UInt8]
+
+        init(record: SigningKeyRecord) throws {
+            let privateKey = try JWTKit.Insecure.RSA.PrivateKey(pem: record.privateKeyPEM)
+            keyId = record.keyId
+            publicKey = privateKey.publicKey
+            certificateDER = record.certificateDER
+            createdAt = record.createdAt
+            signer = try OpenSSLRSAKey(pem: record.privateKeyPEM)
+            var header: [UInt8] = []
+            Base64URL.append(Array(#"{"typ":"JWT","alg":"RS256","x5t":"\#(keyId)","kid":"\#(keyId)"}"#.utf8), to: &header)
+            header.append(UInt8(ascii: "."))
+            headerSegment = header
+        }
     }
 
     public struct Policy: Sendable {
@@ -31,6 +47,7 @@ public final class SigningKeys: Sendable {
         public init() {}
     }
 
+    /// Verifies tokens against every known key; signing goes through ``Key/signer``.
     let collection = JWTKeyCollection()
     private let keys = Mutex<[Key]>([])
     private let store: any SigningKeyStore
@@ -58,9 +75,8 @@ public final class SigningKeys: Sendable {
     public func reload() async throws {
         let known = Set(keys.withLock { $0.map(\.keyId) })
         for record in try await store.signingKeys() where !known.contains(record.keyId) {
-            let privateKey = try JWTKit.Insecure.RSA.PrivateKey(pem: record.privateKeyPEM)
-            await collection.add(rsa: privateKey, digestAlgorithm: .sha256, kid: JWKIdentifier(string: record.keyId))
-            let key = Key(keyId: record.keyId, publicKey: privateKey.publicKey, certificateDER: record.certificateDER, createdAt: record.createdAt)
+            let key = try Key(record: record)
+            await collection.add(rsa: key.publicKey, digestAlgorithm: .sha256, kid: JWKIdentifier(string: record.keyId))
             keys.withLock { keys in
                 keys.append(key)
                 keys.sort { $0.createdAt < $1.createdAt }
@@ -84,6 +100,23 @@ public final class SigningKeys: Sendable {
         return keys.withLock { keys in
             keys.last { now.ticks - $0.createdAt.ticks >= policy.activationDelay * Timestamp.ticksPerSecond } ?? keys[0]
         }
+    }
+
+    private static let claimsEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        return encoder
+    }()
+
+    /// A compact JWS (RS256) of `claims`, signed by the active key.
+    func sign(_ claims: some Encodable) throws -> String {
+        let key = active
+        var token = key.headerSegment
+        Base64URL.append(try Self.claimsEncoder.encode(claims), to: &token)
+        let signature = try key.signer.sign(token)
+        token.append(UInt8(ascii: "."))
+        Base64URL.append(signature, to: &token)
+        return String(decoding: token, as: UTF8.self)
     }
 
     /// The keys the documents publish: every key not yet active, the active one, and the one before it.
@@ -136,22 +169,5 @@ public final class SigningKeys: Sendable {
                 )
             }
         )
-    }
-}
-
-/// Unpadded base64url (RFC 7515 §2).
-public enum Base64URL {
-    public static func encode(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    /// Decodes base64url, padded or not (clients send both in `x5t`).
-    public static func decode(_ text: some StringProtocol) -> [UInt8]? {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/").replacingOccurrences(of: "=", with: "")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        return Data(base64Encoded: base64).map(Array.init)
     }
 }

@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import JWTKit
 public import OpenMTPModels
 import Store
 
@@ -119,7 +118,7 @@ public struct TokenIssuer: Sendable {
             ver: "1.0"
         )
         return IssuedAccessToken(
-            accessToken: try await sign(claims),
+            accessToken: try keys.sign(claims),
             resource: resource,
             notBefore: notBefore,
             expiresOn: expiresOn,
@@ -168,7 +167,7 @@ public struct TokenIssuer: Sendable {
             wids: roles.isEmpty ? nil : roles
         )
         var issued = IssuedAccessToken(
-            accessToken: try await sign(claims),
+            accessToken: try keys.sign(claims),
             resource: session.resource,
             notBefore: notBefore,
             expiresOn: expiresOn,
@@ -196,17 +195,9 @@ public struct TokenIssuer: Sendable {
                 uti: Self.opaque(),
                 ver: v2 ? "2.0" : "1.0"
             )
-            issued.idToken = try await sign(idClaims)
+            issued.idToken = try keys.sign(idClaims)
         }
         return issued
-    }
-
-    private func sign(_ claims: some JWTPayload) async throws -> String {
-        var header = JWTHeader()
-        header.typ = "JWT"
-        let active = keys.active
-        header.x5t = active.keyId
-        return try await keys.collection.sign(claims, kid: JWKIdentifier(string: active.keyId), header: header)
     }
 
     /// A subject that is stable for one user and one client and differs between clients, as Entra's `sub`.
