@@ -141,7 +141,13 @@ public struct TokenService: Sendable {
         var session = record.session
         if request.parameter(request.version == .v1 ? "resource" : "scope") != nil {
             let requested = try scopeRequest(request)
-            let renewed = try await grantedSession(requested, tenant: client.tenant.id, application: client.application, user: user, methods: session.methods)
+            let renewed = try await grantedSession(
+                requested,
+                tenant: client.tenant.id,
+                application: client.application,
+                user: user,
+                methods: session.methods
+            )
             session.resource = renewed.resource
             session.scopes = renewed.scopes
             session.openIDScopes = Array(Set(session.openIDScopes).union(renewed.openIDScopes)).sorted()
@@ -185,7 +191,9 @@ public struct TokenService: Sendable {
 
     /// The client's tenant, application, secrets and role assignments, in one read.
     private func registration(of clientId: String, tenant name: String) async throws -> ClientRegistration {
-        guard let registration = try await directory.clientRegistration(tenant: name, appId: clientId) else { throw IdentityError.tenantNotFound(name) }
+        guard let registration = try await directory.clientRegistration(tenant: name, appId: clientId) else {
+            throw IdentityError.tenantNotFound(name)
+        }
         return registration
     }
 
