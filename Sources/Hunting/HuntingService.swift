@@ -78,8 +78,7 @@ public final class HuntingService: Sendable {
         await gate.enter()
         let started = clock.now
         let deadline = started.advanced(by: limits.timeout)
-        let executor = Executor(source: source, limits: ExecutionLimits { Task.isCancelled || ContinuousClock().now > deadline })
-        let outcome = Result { () throws(KQLError) in try executor.run(plan) }
+        let outcome = await Self.execute(plan, over: source, until: deadline)
         await gate.leave()
         let result: QueryResult
         switch outcome {
@@ -92,12 +91,39 @@ public final class HuntingService: Sendable {
         return ResultEncoder.response(for: result, rowLimit: limits.maxResultRows, executionTime: seconds)
     }
 
+    /// Queries run on threads of their own, never on the server's event loops (the gate bounds how many).
+    private static let workers = DispatchQueue(label: "openmtp.hunting-queries", attributes: .concurrent)
+
+    /// Runs `plan` on a worker thread; it stops early when the calling task is cancelled or the deadline passes.
+    private typealias Outcome = Result<QueryResult, KQLError>
+
+    private static func execute(_ plan: LogicalPlan, over source: TenantTables, until deadline: ContinuousClock.Instant) async -> Outcome {
+        let cancelled = CancellationFlag()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                workers.async {
+                    let executor = Executor(source: source, limits: ExecutionLimits { cancelled.isSet || ContinuousClock().now > deadline })
+                    continuation.resume(returning: Result { () throws(KQLError) in try executor.run(plan) })
+                }
+            }
+        } onCancel: {
+            cancelled.set()
+        }
+    }
+
     /// The first diagnostic with its line and column, as the API reports a query error.
     static func message(for error: KQLError, in query: String) -> String {
         guard let first = error.diagnostics.first else { return "The query is invalid." }
         let (line, column) = first.position(in: query)
         return "Query could not be parsed at line \(line), column \(column): \(first.message) (\(first.code.rawValue))"
     }
+}
+
+/// Set when the request that started a query goes away.
+private final class CancellationFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    var isSet: Bool { flag.load(ordering: .relaxed) }
+    func set() { flag.store(true, ordering: .relaxed) }
 }
 
 /// One tenant's tables.

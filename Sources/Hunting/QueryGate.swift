@@ -1,7 +1,7 @@
 /// Admits at most `capacity` queries at a time; later ones wait in arrival order.
 ///
-/// Route handlers share the few threads of the cooperative pool, and a query holds its thread while it runs,
-/// so the number of running queries must stay below the number of cores.
+/// A query holds a worker thread while it runs, so the number of running queries stays below the number of
+/// cores and the event loops keep a core for the other requests.
 actor QueryGate {
     private let capacity: Int
     private var running = 0

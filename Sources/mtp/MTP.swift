@@ -1,6 +1,5 @@
 import ArgumentParser
 
-@main
 struct MTP: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mtp",

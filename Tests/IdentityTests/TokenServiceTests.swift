@@ -122,8 +122,8 @@ struct TokenServiceTests {
         let record = try #require(records.first)
         #expect(record.hash != Array(fixture.secret.utf8))
         #expect(!String(decoding: record.hash, as: UTF8.self).contains(fixture.secret))
-        #expect(try SecretVerifier().matches(fixture.secret, record))
-        #expect(try !SecretVerifier().matches(fixture.secret + "x", record))
+        #expect(try await SecretVerifier().matches(fixture.secret, record))
+        #expect(try await !SecretVerifier().matches(fixture.secret + "x", record))
         #expect(record.hint == String(fixture.secret.prefix(3)))
     }
 }

@@ -9,12 +9,13 @@ public enum ClientSecrets {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.~-")
 
     /// A fresh secret value (`xxx8Q~` followed by 34 characters) and the record to store for it.
-    public static func generate(appId: String, now: Timestamp, lifetimeDays: Int64 = 730) throws -> (value: String, record: ClientSecretRecord) {
+    public static func generate(appId: String, now: Timestamp, lifetimeDays: Int64 = 730) async throws -> (value: String, record: ClientSecretRecord)
+    {
         var generator = SystemRandomNumberGenerator()
         let head = String((0..<3).map { _ in alphabet[Int(generator.next(upperBound: UInt(alphabet.count)))] })
         let tail = String((0..<34).map { _ in alphabet[Int(generator.next(upperBound: UInt(alphabet.count)))] })
         let value = head + "8Q~" + tail
-        let derived = try SlowHash.derive(value, rounds: SlowHash.secretRounds)
+        let derived = try await SlowHash.derive(value, rounds: SlowHash.secretRounds)
         let record = ClientSecretRecord(
             keyId: UUID().uuidString.lowercased(),
             appId: appId,
@@ -44,11 +45,11 @@ public final class SecretVerifier: Sendable {
     }
 
     /// Whether `presented` is the value behind `record`.
-    public func matches(_ presented: String, _ record: ClientSecretRecord) throws -> Bool {
+    public func matches(_ presented: String, _ record: ClientSecretRecord) async throws -> Bool {
         let tag = Array(HMAC<SHA256>.authenticationCode(for: Array(presented.utf8), using: cacheKey))
         let remembered = verified.withLock { $0[record.keyId] }
         if let remembered { return constantTimeEqual(remembered, tag) }
-        guard try SlowHash.verify(presented, salt: record.salt, hash: record.hash, rounds: record.rounds) else { return false }
+        guard try await SlowHash.verify(presented, salt: record.salt, hash: record.hash, rounds: record.rounds) else { return false }
         verified.withLock { cache in
             if cache.count >= capacity { cache.removeAll() }
             cache[record.keyId] = tag

@@ -1,5 +1,6 @@
 import Crypto
 import CryptoExtras
+import Dispatch
 
 /// PBKDF2-HMAC-SHA256, for user passwords and client secrets.
 public enum SlowHash {
@@ -14,13 +15,13 @@ public enum SlowHash {
         public let rounds: Int
     }
 
-    public static func derive(_ value: String, rounds: Int) throws -> Derived {
+    public static func derive(_ value: String, rounds: Int) async throws -> Derived {
         let salt = randomBytes(16)
-        return Derived(salt: salt, hash: try key(value, salt: salt, rounds: rounds), rounds: rounds)
+        return Derived(salt: salt, hash: try await key(value, salt: salt, rounds: rounds), rounds: rounds)
     }
 
-    public static func verify(_ value: String, salt: [UInt8], hash: [UInt8], rounds: Int) throws -> Bool {
-        constantTimeEqual(try key(value, salt: salt, rounds: rounds), hash)
+    public static func verify(_ value: String, salt: [UInt8], hash: [UInt8], rounds: Int) async throws -> Bool {
+        constantTimeEqual(try await key(value, salt: salt, rounds: rounds), hash)
     }
 
     /// A random 20-character password with upper- and lower-case letters, digits and a symbol.
@@ -31,7 +32,16 @@ public enum SlowHash {
         return "Mtp-" + String(body) + "!"
     }
 
-    private static func key(_ value: String, salt: [UInt8], rounds: Int) throws -> [UInt8] {
+    /// Hashing takes a good fraction of a second: it runs on its own threads, never on the server's event loops.
+    private static let workers = DispatchQueue(label: "openmtp.slow-hash", attributes: .concurrent)
+
+    private static func key(_ value: String, salt: [UInt8], rounds: Int) async throws -> [UInt8] {
+        try await withCheckedThrowingContinuation { continuation in
+            workers.async { continuation.resume(with: Result { try derivedKey(value, salt: salt, rounds: rounds) }) }
+        }
+    }
+
+    private static func derivedKey(_ value: String, salt: [UInt8], rounds: Int) throws -> [UInt8] {
         let key = try KDF.Insecure.PBKDF2.deriveKey(
             from: Array(value.utf8),
             salt: salt,
@@ -43,9 +53,9 @@ public enum SlowHash {
     }
 }
 
+/// Bytes from a cryptographically secure generator (BoringSSL's, seeded by the kernel): one call, no syscall per byte.
 func randomBytes(_ count: Int) -> [UInt8] {
-    var generator = SystemRandomNumberGenerator()
-    return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+    SymmetricKey(size: SymmetricKeySize(bitCount: count * 8)).withUnsafeBytes { Array($0) }
 }
 
 func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {

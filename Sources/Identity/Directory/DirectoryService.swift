@@ -69,7 +69,7 @@ public struct DirectoryService: Sendable {
             redirectURIs: redirectURIs,
             createdAt: now
         )
-        let secret = publicClient ? nil : try ClientSecrets.generate(appId: application.appId, now: now)
+        let secret = publicClient ? nil : try await ClientSecrets.generate(appId: application.appId, now: now)
         try await store.insertApplication(application, secrets: secret.map { [$0.record] } ?? [], grants: assignments(roles, to: application))
         try await grantDelegated(scopes, to: application, userObjectId: nil)
         return RegisteredApplication(
@@ -145,7 +145,7 @@ public struct DirectoryService: Sendable {
 
     /// A new client secret; its value is returned once.
     public func addSecret(to application: ApplicationRecord, lifetimeDays: Int64 = 730) async throws -> String {
-        let secret = try ClientSecrets.generate(appId: application.appId, now: clock.now(), lifetimeDays: lifetimeDays)
+        let secret = try await ClientSecrets.generate(appId: application.appId, now: clock.now(), lifetimeDays: lifetimeDays)
         try await store.addClientSecret(secret.record)
         return secret.value
     }
@@ -184,7 +184,7 @@ public struct DirectoryService: Sendable {
         password: String,
         roles: [String]
     ) async throws -> UserRecord {
-        let derived = try SlowHash.derive(password, rounds: SlowHash.passwordRounds)
+        let derived = try await SlowHash.derive(password, rounds: SlowHash.passwordRounds)
         let user = UserRecord(
             tenantId: tenant.id,
             objectId: UUID().uuidString.lowercased(),

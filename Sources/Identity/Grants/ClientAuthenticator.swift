@@ -32,7 +32,7 @@ struct ClientAuthenticator: Sendable {
             return "2"
         }
         guard let secret else { throw IdentityError.missingClientCredential }
-        for record in registered where try secrets.matches(secret, record) {
+        for record in registered where try await secrets.matches(secret, record) {
             guard clock.now() < record.expiresAt else { throw IdentityError.expiredClientSecret(appId: application.appId) }
             return "1"
         }

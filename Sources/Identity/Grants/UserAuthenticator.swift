@@ -13,7 +13,7 @@ public struct UserAuthenticator: Sendable {
         guard let user = try await directory.user(tenantId: tenant.id, userPrincipalName: username) else {
             throw IdentityError.userNotFound(tenant: tenant.domain)
         }
-        guard try SlowHash.verify(password, salt: user.passwordSalt, hash: user.passwordHash, rounds: user.passwordRounds) else {
+        guard try await SlowHash.verify(password, salt: user.passwordSalt, hash: user.passwordHash, rounds: user.passwordRounds) else {
             throw IdentityError.invalidPassword
         }
         guard user.enabled else { throw IdentityError.userDisabled }

@@ -1,27 +1,31 @@
-import Foundation
+public import Foundation
 
 /// Unpadded base64url (RFC 7515 §2).
 public enum Base64URL {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
-    public static func encode(_ bytes: some Collection<UInt8>) -> String {
+    public static func encode(_ bytes: some ContiguousBytes) -> String {
         var output: [UInt8] = []
         append(bytes, to: &output)
         return String(decoding: output, as: UTF8.self)
     }
 
     /// Appends the encoding of `bytes` to `output`: tokens are assembled in one buffer.
-    static func append(_ bytes: some Collection<UInt8>, to output: inout [UInt8]) {
-        output.reserveCapacity(output.count + (bytes.count * 4 + 2) / 3)
-        var iterator = bytes.makeIterator()
-        while let first = iterator.next() {
-            let second = iterator.next()
-            let third = iterator.next()
-            let group = UInt32(first) << 16 | UInt32(second ?? 0) << 8 | UInt32(third ?? 0)
-            output.append(alphabet[Int(group >> 18)])
-            output.append(alphabet[Int(group >> 12 & 63)])
-            if second != nil { output.append(alphabet[Int(group >> 6 & 63)]) }
-            if third != nil { output.append(alphabet[Int(group & 63)]) }
+    static func append(_ bytes: some ContiguousBytes, to output: inout [UInt8]) {
+        bytes.withUnsafeBytes { input in
+            output.reserveCapacity(output.count + (input.count * 4 + 2) / 3)
+            var index = 0
+            while index < input.count {
+                let remaining = input.count - index
+                let second = remaining > 1 ? UInt32(input[index + 1]) : 0
+                let third = remaining > 2 ? UInt32(input[index + 2]) : 0
+                let group = UInt32(input[index]) << 16 | second << 8 | third
+                output.append(alphabet[Int(group >> 18)])
+                output.append(alphabet[Int(group >> 12 & 63)])
+                if remaining > 1 { output.append(alphabet[Int(group >> 6 & 63)]) }
+                if remaining > 2 { output.append(alphabet[Int(group & 63)]) }
+                index += 3
+            }
         }
     }
 
