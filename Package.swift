@@ -98,7 +98,6 @@ let package = Package(
         ),
         .executableTarget(
             name: "openmtp-bench",
-            dependencies: [.product(name: "CryptoExtras", package: "swift-crypto"), .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
         .target(
