@@ -51,6 +51,9 @@ extension IdentityError {
         IdentityError("invalid_request", 900144, "The request body must contain the following parameter: '\(name)'.")
     }
 
+    /// Whether the error says a tenant, application or user does not exist (the admin API answers 404).
+    public var namesMissingObject: Bool { [90002, 700016, 50034].contains(code) }
+
     static func tenantNotFound(_ tenant: String) -> IdentityError {
         IdentityError(
             "invalid_request",

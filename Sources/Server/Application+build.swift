@@ -19,6 +19,8 @@ public struct RunningServer: Sendable {
     public let caFile: URL?
     /// `demo.json`, when the demo tenant exists and its manifest is in the data folder.
     public let demoManifest: URL?
+    /// The file holding the admin API's key.
+    public let adminKeyFile: URL
 }
 
 /// The composition root: opens the embedded SQLite store in the data folder and builds the HTTPS application.
@@ -96,6 +98,10 @@ public func buildApplication(
         .add(middleware: BearerAuthenticationMiddleware(validator: TokenValidator(keys: keys, directory: stores.directory, clock: clock)))
     IncidentsController(incidents: IncidentService(store: stores.incidents)).addRoutes(to: api)
     HuntingController(hunting: hunting, clock: clock).addRoutes(to: api)
+    let admin = router.group("admin/v1")
+        .add(middleware: APIErrorMiddleware())
+        .add(middleware: AdminAuthenticationMiddleware(key: try AdminKey.loadOrCreate(in: configuration.dataDirectory)))
+    AdminController(directory: directory, grants: stores.grants).addRoutes(to: admin)
 
     let manifestURL = configuration.demoManifestURL
     let seededManifest = demo
@@ -119,7 +125,15 @@ public func buildApplication(
                     runLogger.error("demo.manifest_write_failed", metadata: ["demo.error": "\(error)"])
                 }
             }
-            await onServerRunning(RunningServer(baseURL: baseURL, port: port, caFile: tls.caFile, demoManifest: manifestWritten ? manifestURL : nil))
+            await onServerRunning(
+                RunningServer(
+                    baseURL: baseURL,
+                    port: port,
+                    caFile: tls.caFile,
+                    demoManifest: manifestWritten ? manifestURL : nil,
+                    adminKeyFile: configuration.dataDirectory.appendingPathComponent(AdminKey.fileName)
+                )
+            )
         },
         logger: logger
     )

@@ -37,6 +37,10 @@ public final class InMemoryStore: DirectoryStore, GrantStore, SigningKeyStore, I
         return state.withLock { $0.tenants.first { $0.id.lowercased() == key || $0.domain.lowercased() == key } }
     }
 
+    public func tenants() async throws -> [TenantRecord] {
+        state.withLock { $0.tenants }
+    }
+
     public func insertApplication(_ application: ApplicationRecord, secrets: [ClientSecretRecord], grants: [AppRoleAssignmentRecord]) async throws {
         try state.withLock { state in
             guard !state.applications.contains(where: { $0.appId == application.appId }) else {

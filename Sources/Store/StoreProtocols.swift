@@ -5,6 +5,8 @@ public protocol DirectoryStore: Sendable {
     func insertTenant(_ tenant: TenantRecord) async throws
     /// The tenant whose id or domain is `idOrDomain` (case-insensitive).
     func tenant(idOrDomain: String) async throws -> TenantRecord?
+    /// Every tenant, oldest first.
+    func tenants() async throws -> [TenantRecord]
     /// Registers an application with its secrets and granted permissions in one transaction.
     func insertApplication(_ application: ApplicationRecord, secrets: [ClientSecretRecord], grants: [AppRoleAssignmentRecord]) async throws
     func application(tenantId: String, appId: String) async throws -> ApplicationRecord?
@@ -178,6 +180,9 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func duplicate(_ message: String) -> StoreError { StoreError(code: .duplicate, message: message) }
     public static func notFound(_ message: String) -> StoreError { StoreError(code: .notFound, message: message) }
     public static func corrupt(_ message: String) -> StoreError { StoreError(code: .corrupt, message: message) }
+
+    public var isDuplicate: Bool { code == .duplicate }
+    public var isNotFound: Bool { code == .notFound }
 
     public var description: String { "store \(code.rawValue): \(message)" }
 }

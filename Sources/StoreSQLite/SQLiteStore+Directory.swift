@@ -21,9 +21,15 @@ extension SQLiteStore: DirectoryStore {
         try Row.fetchOne(
             db.cachedStatement(sql: "SELECT * FROM tenant WHERE id = ? COLLATE NOCASE OR domain = ?"),
             arguments: [idOrDomain, idOrDomain]
-        ).map {
-            TenantRecord(id: $0["id"], domain: $0["domain"], displayName: $0["display_name"], createdAt: Timestamp(ticks: $0["created_at"]))
-        }
+        ).map(tenant)
+    }
+
+    public func tenants() async throws -> [TenantRecord] {
+        try lookup { db in try Row.fetchAll(db, sql: "SELECT * FROM tenant ORDER BY created_at, domain").map(Self.tenant) }
+    }
+
+    private static func tenant(_ row: Row) -> TenantRecord {
+        TenantRecord(id: row["id"], domain: row["domain"], displayName: row["display_name"], createdAt: Timestamp(ticks: row["created_at"]))
     }
 
     public func clientRegistration(tenant idOrDomain: String, appId: String) async throws -> ClientRegistration? {

@@ -9,15 +9,6 @@ struct Apps: AsyncParsableCommand {
         subcommands: [Create.self, List.self, AddSecret.self, AddCertificate.self, SetRedirectURIs.self, Grant.self]
     )
 
-    struct AppView: Encodable {
-        let clientId: String
-        let displayName: String
-        let publicClient: Bool
-        let redirectURIs: [String]
-        let permissions: [String]
-        let delegatedPermissions: [String]
-    }
-
     struct AppOptions: ParsableArguments {
         @OptionGroup var tenant: TenantOptions
         @Option(name: .customLong("client-id"), help: "The application (client) id.")
@@ -92,23 +83,7 @@ extension Apps {
 
         func run() async throws {
             let (directory, tenantRecord) = try await tenant.resolve()
-            var views: [AppView] = []
-            for app in try await directory.store.applications(tenantId: tenantRecord.id) {
-                let roles = try await directory.store.appRoleAssignments(tenantId: tenantRecord.id, principalId: app.servicePrincipalId).map(\.value)
-                let delegated = try await directory.store.delegatedGrants(tenantId: tenantRecord.id, clientAppId: app.appId)
-                    .filter { $0.principalId == nil }
-                    .flatMap(\.scopes)
-                views.append(
-                    AppView(
-                        clientId: app.appId,
-                        displayName: app.displayName,
-                        publicClient: app.isPublicClient,
-                        redirectURIs: app.redirectURIs,
-                        permissions: roles,
-                        delegatedPermissions: delegated
-                    )
-                )
-            }
+            let views = try await directory.applicationViews(in: tenantRecord)
             try output.emit(
                 views,
                 text: (["Tenant \(tenantRecord.domain) (\(tenantRecord.id))"]
@@ -159,11 +134,8 @@ extension Apps {
             } else {
                 pem = try String(contentsOfFile: certificate ?? "", encoding: .utf8)
             }
-            let record = try await reportingDomainErrors { try await directory.addCertificate(pem: pem, to: application) }
-            try output.emit(
-                ["clientId": application.appId, "thumbprint": record.thumbprintSHA1.uppercased(), "thumbprintSHA256": record.thumbprintSHA256],
-                text: "certificate  \(record.thumbprintSHA1.uppercased())  expires \(record.expiresAt)"
-            )
+            let view = try await reportingDomainErrors { try await directory.addCertificateView(pem: pem, to: application) }
+            try output.emit(view, text: "certificate  \(view.thumbprint)  expires \(view.expiresAt)")
         }
     }
 

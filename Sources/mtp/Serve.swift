@@ -80,6 +80,7 @@ struct Serve: AsyncParsableCommand {
                 "  hunting         POST \(running.baseURL)/api/advancedhunting/run",
             ]
         }
+        lines.append("  admin API       \(running.baseURL)/admin/v1   (Authorization: Bearer $(cat \(running.adminKeyFile.path)))")
         lines.append("Press Ctrl-C to stop.")
         return lines.joined(separator: "\n")
     }

@@ -6,12 +6,6 @@ import Store
 struct Tenants: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Create and list tenants (directories).", subcommands: [Create.self, List.self])
 
-    struct TenantView: Encodable {
-        let tenantId: String
-        let domain: String
-        let displayName: String
-    }
-
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a tenant with a verified domain.")
         @OptionGroup var data: DataFolderOptions
@@ -25,7 +19,7 @@ struct Tenants: AsyncParsableCommand {
             let directory = try data.directory()
             let tenant = try await reportingDomainErrors { try await directory.createTenant(domain: domain, displayName: name ?? domain) }
             try output.emit(
-                TenantView(tenantId: tenant.id, domain: tenant.domain, displayName: tenant.displayName),
+                TenantView(tenant),
                 text: "Created tenant \(tenant.domain) (\(tenant.id))"
             )
         }
@@ -39,7 +33,7 @@ struct Tenants: AsyncParsableCommand {
         func run() async throws {
             let (_, record) = try await tenant.resolve()
             try output.emit(
-                TenantView(tenantId: record.id, domain: record.domain, displayName: record.displayName),
+                TenantView(record),
                 text: "\(record.domain)  \(record.id)  \(record.displayName)"
             )
         }

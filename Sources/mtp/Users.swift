@@ -10,24 +10,6 @@ struct Users: AsyncParsableCommand {
         subcommands: [Create.self, List.self, SetRoles.self, Disable.self, Enable.self, RevokeSessions.self]
     )
 
-    struct UserView: Encodable {
-        let username: String
-        let objectId: String
-        let displayName: String
-        let roles: [String]
-        let enabled: Bool
-
-        init(_ user: UserRecord) {
-            username = user.userPrincipalName
-            objectId = user.objectId
-            displayName = user.displayName
-            roles = user.roles
-            enabled = user.enabled
-        }
-
-        var line: String { "\(username)  \(objectId)  [\(roles.joined(separator: ", "))]\(enabled ? "" : "  (disabled)")" }
-    }
-
     struct UserOptions: ParsableArguments {
         @OptionGroup var tenant: TenantOptions
         @Option(help: "The user's name (user principal name) or object id.")
@@ -74,7 +56,7 @@ extension Users {
 
         func run() async throws {
             let (directory, tenantRecord) = try await tenant.resolve()
-            let views = try await directory.store.users(tenantId: tenantRecord.id).map(UserView.init)
+            let views = try await directory.userViews(in: tenantRecord)
             try output.emit(views, text: views.map(\.line).joined(separator: "\n"))
         }
     }
@@ -98,9 +80,8 @@ extension Users {
         @OptionGroup var user: UserOptions
 
         func run() async throws {
-            let (directory, tenantRecord, record) = try await user.resolve()
-            _ = try await reportingDomainErrors { try await directory.setEnabled(false, record) }
-            let ended = try await user.tenant.data.openStore().revokeRefreshTokens(tenantId: tenantRecord.id, userObjectId: record.objectId)
+            let (directory, _, record) = try await user.resolve()
+            let (_, ended) = try await reportingDomainErrors { try await directory.disable(record, endingSessionsIn: user.tenant.data.openStore()) }
             print("disabled \(record.userPrincipalName); ended \(ended) session(s)")
         }
     }
@@ -132,14 +113,8 @@ struct Roles: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the directory roles and the delegated permissions each allows.")
     @OptionGroup var output: OutputOptions
 
-    struct RoleView: Encodable {
-        let name: String
-        let templateId: String
-        let allows: [String]
-    }
-
     func run() async throws {
-        let views = DirectoryRole.all.map { RoleView(name: $0.name, templateId: $0.templateId, allows: $0.allows.sorted()) }
+        let views = RoleView.all
         try output.emit(views, text: views.map { "\($0.name)  \($0.templateId)  [\($0.allows.joined(separator: ", "))]" }.joined(separator: "\n"))
     }
 }
@@ -163,4 +138,8 @@ struct Consent: AsyncParsableCommand {
         }
         print("consented \(permissions.joined(separator: ", ")) for \(principal?.userPrincipalName ?? "every user") of \(tenantRecord.domain)")
     }
+}
+
+extension UserView {
+    var line: String { "\(username)  \(objectId)  [\(roles.joined(separator: ", "))]\(enabled ? "" : "  (disabled)")" }
 }

@@ -2,9 +2,11 @@ import Defender
 import Foundation
 public import Hummingbird
 import Hunting
+import Identity
 import Logging
 import NIOFoundationEssentialsCompat
 import OpenMTPModels
+import Store
 
 /// An error of the Defender API as it goes on the wire: `{"error":{"code","message","target"}}`, where `target`
 /// is a fresh tracking GUID (spec §3.0). A 401 also carries a `WWW-Authenticate: Bearer` challenge.
@@ -38,6 +40,25 @@ public struct APIError: HTTPResponseError, Sendable {
         self.init(HTTPResponse.Status(code: error.httpStatus), code: error.code, message: error.message)
     }
 
+    /// Directory errors of the admin API: a missing tenant, app or user is a 404, anything else the caller's to fix.
+    init(_ error: IdentityError) {
+        self.init(
+            error.namesMissingObject ? .notFound : .badRequest,
+            code: error.namesMissingObject ? "NotFound" : "BadRequest",
+            message: error.description
+        )
+    }
+
+    init(_ error: StoreError) {
+        if error.isDuplicate {
+            self.init(.conflict, code: "Conflict", message: "Already exists: \(error.message).")
+        } else if error.isNotFound {
+            self.init(.notFound, code: "NotFound", message: "Not found: \(error.message).")
+        } else {
+            self.init(.internalServerError, code: "InternalServerError", message: "An internal error occurred; retry the request.")
+        }
+    }
+
     /// Query errors (syntax, names, types, limits) are the caller's to fix: 400.
     init(_ error: HuntingError) {
         self.init(.badRequest, code: "BadRequest", message: error.message)
@@ -64,6 +85,10 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as DefenderError {
             throw APIError(error)
         } catch let error as HuntingError {
+            throw APIError(error)
+        } catch let error as IdentityError {
+            throw APIError(error)
+        } catch let error as StoreError where error.isDuplicate || error.isNotFound {
             throw APIError(error)
         } catch let error as HTTPError {
             throw APIError(error.status, code: error.status.code == 404 ? "NotFound" : "BadRequest", message: error.body ?? error.status.reasonPhrase)
