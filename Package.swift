@@ -88,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "mtp",
             dependencies: [
-                "Server", "Identity", "StoreSQLite", "Store",
+                "Server", "Identity", "StoreSQLite", "Store", "Hunting", "KQL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

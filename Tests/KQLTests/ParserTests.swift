@@ -46,11 +46,28 @@ struct ParserTests {
         expectDiagnostic("T | where A ⚑# 1", .invalidToken)
     }
 
-    @Test("operators this engine does not run yet are reported as unsupported, not as syntax errors")
-    func unsupported() {
-        expectDiagnostic("T | ⚑summarize count() by A", .unsupported)
-        expectDiagnostic("⚑let x = 1; T", .unsupported)
-        expectDiagnostic("T | where A ⚑has_any ('a')", .unsupported)
+    @Test("operators the engine does not run yet parse, and binding reports them as unsupported, not as syntax errors")
+    func unsupported() throws {
+        struct OneTable: Catalog {
+            func table(named name: String) -> TableSchema? {
+                name == "T" ? TableSchema(name: "T", columns: [ColumnSchema(name: "A", type: .string)]) : nil
+            }
+        }
+        for (marked, code) in [
+            ("T | ⚑summarize count() by A", DiagnosticCode.unsupported), ("⚑let x = 1; T", .unsupported),
+            ("T | where ⚑A has_any ('a')", .unsupported),
+        ] {
+            let marker = marked.range(of: "⚑")!
+            let source = marked.replacingCharacters(in: marker, with: "")
+            _ = try Parser.parse(source)
+            #expect(throws: KQLError.self) { try QueryEngine(catalog: OneTable()).plan(source, now: 0) }
+            do {
+                _ = try QueryEngine(catalog: OneTable()).plan(source, now: 0)
+            } catch {
+                #expect(error.diagnostics.first?.code == code)
+                #expect(error.diagnostics.first?.span.start == marked[..<marker.lowerBound].utf8.count, "\(error)")
+            }
+        }
     }
 
     @Test("tokens: timespans, verbatim and obfuscated strings, negated operators, comments")
@@ -74,7 +91,7 @@ struct ParserTests {
     @Test("precedence: and binds tighter than or, comparison tighter than and")
     func precedence() throws {
         let query = try Parser.parse("T | where A == 1 or B == 2 and C == 3")
-        guard case .where(let predicate) = query.body.operators.first?.kind, case .binary("or", _, let right) = predicate.kind,
+        guard case .pipe(_, let op) = query.body?.kind, case .where(let predicate) = op.kind, case .binary("or", _, let right) = predicate.kind,
             case .binary("and", _, _) = right.kind
         else {
             Issue.record("unexpected tree \(query)")

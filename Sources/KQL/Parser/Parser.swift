@@ -1,275 +1,248 @@
-/// Recursive-descent parser for the supported KQL subset: one tabular expression of `where`, `project`,
-/// `take`/`limit` and `count`, over scalar expressions with Kusto's operator precedence.
+/// Recursive-descent parser for KQL as hunting queries use it: statements, tabular operators and scalar
+/// expressions with Kusto's operator precedence, every node with its source span.
+///
+/// The parser recovers from errors: a statement or operator that does not parse is recorded as a diagnostic, the
+/// text up to the next `|` or `;` is skipped, and parsing goes on, so one pass reports every independent mistake.
 public struct Parser {
-    private let source: String
-    private let tokens: [Token]
-    private var position = 0
+    let source: [UInt8]
+    let tokens: [Token]
+    var position = 0
+    var diagnostics: [Diagnostic]
 
-    /// Parses the whole text or throws the first syntax error with its position.
+    /// The syntax tree and every lexical and syntax diagnostic.
+    public struct Result: Sendable {
+        public let ast: QueryAST
+        public let diagnostics: [Diagnostic]
+    }
+
+    /// Parses the whole text, recovering from errors.
+    public static func parseRecovering(_ source: String) -> Result {
+        let (tokens, lexical) = Lexer.tokenizeRecovering(source)
+        var parser = Parser(source: Array(source.utf8), tokens: tokens, diagnostics: lexical)
+        let statements = parser.statements(until: nil)
+        return Result(ast: QueryAST(statements: statements), diagnostics: parser.diagnostics)
+    }
+
+    /// Parses the whole text or throws every syntax error found.
     public static func parse(_ source: String) throws(KQLError) -> QueryAST {
-        var parser = Parser(source: source, tokens: try Lexer.tokenize(source))
-        return try parser.query()
+        let result = parseRecovering(source)
+        guard result.diagnostics.isEmpty else { throw KQLError(result.diagnostics) }
+        return result.ast
     }
 
-    private init(source: String, tokens: [Token]) {
-        self.source = source
-        self.tokens = tokens
-    }
+    // MARK: Statements
 
-    // MARK: Statements and tabular operators
-
-    private mutating func query() throws(KQLError) -> QueryAST {
-        while current.isSymbol(";") { advance() }
-        if current.isWord("let") || current.isWord("set") || current.isWord("declare") {
-            throw unsupported("'\(current.identifier ?? "")' statements are not supported yet.")
-        }
-        let body = try tabularExpression()
-        while current.isSymbol(";") { advance() }
-        guard current.kind == .end else { throw syntaxError("Expected '|' or the end of the query") }
-        return QueryAST(body: body)
-    }
-
-    private mutating func tabularExpression() throws(KQLError) -> TabularExpression {
-        guard let name = current.identifier, !name.hasPrefix("!") else { throw syntaxError("Expected a table name") }
-        let source = Identifier(name: name, span: current.span)
-        advance()
-        var operators: [TabularOperator] = []
-        while current.isSymbol("|") {
-            advance()
-            operators.append(try tabularOperator())
-        }
-        return TabularExpression(source: source, operators: operators)
-    }
-
-    private mutating func tabularOperator() throws(KQLError) -> TabularOperator {
-        guard let word = current.identifier else { throw syntaxError("Expected a query operator after '|'") }
-        let keyword = Identifier(name: word, span: current.span)
-        advance()
-        switch word {
-        case "where", "filter":
-            return TabularOperator(kind: .where(try expression()), keyword: keyword)
-        case "project":
-            var items = [try projectItem()]
-            while current.isSymbol(",") {
-                advance()
-                items.append(try projectItem())
+    /// Statements separated by `;`, up to the end of the text or (in a function body) a closing `}`.
+    mutating func statements(until closer: String?) -> [Statement] {
+        var statements: [Statement] = []
+        while true {
+            while current.isSymbol(";") { advance() }
+            if current.kind == .end || (closer != nil && current.isSymbol(closer!)) { return statements }
+            let start = position
+            do throws(KQLError) {
+                statements.append(try statement())
+                if !(current.isSymbol(";") || current.kind == .end || (closer != nil && current.isSymbol(closer!))) {
+                    throw syntaxError("Expected ';' or the end of the query")
+                }
+            } catch {
+                diagnostics += error.diagnostics
+                skipPast(start: start, stopAt: [";"] + (closer.map { [$0] } ?? []))
             }
-            return TabularOperator(kind: .project(items), keyword: keyword)
-        case "take", "limit":
-            return TabularOperator(kind: .take(try expression()), keyword: keyword)
-        case "count":
-            return TabularOperator(kind: .count, keyword: keyword)
-        case "extend", "summarize", "join", "sort", "order", "top", "distinct", "union", "project-away", "project-rename",
-            "project-reorder", "project-keep", "mv-expand", "parse", "evaluate", "lookup", "invoke", "make-series", "render",
-            "serialize", "sample", "search", "mv-apply", "as", "getschema", "top-nested", "fork", "facet", "partition", "scan":
-            throw KQLError(.unsupported, "The '\(word)' operator is not supported yet.", at: keyword.span)
+        }
+    }
+
+    private mutating func statement() throws(KQLError) -> Statement {
+        let start = current.span
+        switch current.identifier {
+        case "let":
+            advance()
+            let name = try identifier("a name after 'let'")
+            try expect("=")
+            let value = try functionOrExpression()
+            return Statement(kind: .let(name, value), span: start.union(value.span))
+        case "set":
+            advance()
+            let name = try dottedName()
+            var value: Expression?
+            if current.isSymbol("=") {
+                advance()
+                value = try scalar()
+            }
+            return Statement(kind: .set(name, value), span: start.union(previousSpan))
+        case "declare" where peekToken(1).isWord("query_parameters"):
+            advance()
+            advance()
+            try expect("(")
+            let parameters = try parameterList(closer: ")")
+            try expect(")")
+            return Statement(kind: .declare(parameters), span: start.union(previousSpan))
+        case "alias", "pattern", "restrict":
+            let first = position
+            while !(current.isSymbol(";") || current.kind == .end) { advance() }
+            return Statement(kind: .other(text(from: tokens[first].span.start, to: previousSpan.end)), span: start.union(previousSpan))
         default:
-            throw KQLError(.syntaxError, "'\(word)' is not a query operator.", at: keyword.span)
+            let expression = try expression()
+            return Statement(kind: .query(expression), span: expression.span)
         }
     }
 
-    private mutating func projectItem() throws(KQLError) -> ProjectItem {
-        if let name = current.identifier, tokens[position + 1].isSymbol("=") {
-            let identifier = Identifier(name: name, span: current.span)
+    /// A `let` value: a function `(params) { … }`, a `view () { … }`, or an expression.
+    private mutating func functionOrExpression() throws(KQLError) -> Expression {
+        let start = current.span
+        var isView = false
+        if current.isWord("view"), peekToken(1).isSymbol("(") {
+            isView = true
             advance()
-            advance()
-            return ProjectItem(name: identifier, expression: try expression())
         }
-        return ProjectItem(name: nil, expression: try expression())
+        if current.isSymbol("("), isView || looksLikeParameterList() {
+            advance()
+            let parameters = try parameterList(closer: ")")
+            try expect(")")
+            try expect("{")
+            let body = statements(until: "}")
+            try expect("}")
+            return Expression(kind: .function(parameters, body, isView: isView), span: start.union(previousSpan))
+        }
+        return try expression()
     }
 
-    // MARK: Scalar expressions, loosest binding first
-
-    private static let comparisonWords: Set<String> = [
-        "has", "has_cs", "contains", "contains_cs", "startswith", "startswith_cs", "endswith", "endswith_cs", "hasprefix",
-        "hasprefix_cs", "hassuffix", "hassuffix_cs",
-    ]
-    private static let comparisonSymbols: Set<String> = ["==", "!=", "<>", "<", "<=", ">", ">=", "=~", "!~"]
-    private static let inWords: Set<String> = ["in", "!in", "in~", "!in~"]
-
-    private mutating func expression() throws(KQLError) -> Expression {
-        var left = try conjunction()
-        while current.isWord("or") {
-            advance()
-            let right = try conjunction()
-            left = Expression(kind: .binary("or", left, right), span: left.span.union(right.span))
-        }
-        return left
+    /// After `let f =`, `(` starts a parameter list when it is `()` followed by `{`, or `(name:` …
+    private func looksLikeParameterList() -> Bool {
+        if peekToken(1).isSymbol(")") { return peekToken(2).isSymbol("{") }
+        return peekToken(1).identifier != nil && peekToken(2).isSymbol(":")
     }
 
-    private mutating func conjunction() throws(KQLError) -> Expression {
-        var left = try comparison()
-        while current.isWord("and") {
-            advance()
-            let right = try comparison()
-            left = Expression(kind: .binary("and", left, right), span: left.span.union(right.span))
-        }
-        return left
-    }
-
-    private mutating func comparison() throws(KQLError) -> Expression {
-        let left = try additive()
-        if case .symbol(let op) = current.kind, Self.comparisonSymbols.contains(op) {
-            advance()
-            let right = try additive()
-            return Expression(kind: .binary(op == "<>" ? "!=" : op, left, right), span: left.span.union(right.span))
-        }
-        if let word = current.identifier {
-            let bare = word.hasPrefix("!") ? String(word.dropFirst()) : word
-            if Self.comparisonWords.contains(bare) {
+    /// `name: type [= default]`, or a tabular parameter `name: (col: type, *)`, comma-separated.
+    private mutating func parameterList(closer: String) throws(KQLError) -> [Parameter] {
+        var parameters: [Parameter] = []
+        while !current.isSymbol(closer) {
+            let name = try identifier("a parameter name")
+            try expect(":")
+            if current.isSymbol("(") {
                 advance()
-                let right = try additive()
-                return Expression(kind: .binary(word, left, right), span: left.span.union(right.span))
-            }
-            if Self.inWords.contains(word) {
-                advance()
-                try expect("(")
-                var items: [Expression] = []
-                if !current.isSymbol(")") {
-                    items.append(try expression())
-                    while current.isSymbol(",") {
+                var columns: [ColumnDeclaration] = []
+                while !current.isSymbol(")") {
+                    if current.isSymbol("*") {
+                        columns.append(ColumnDeclaration(name: Identifier(name: "*", span: current.span), type: "*"))
                         advance()
-                        items.append(try expression())
+                    } else {
+                        columns.append(try columnDeclaration())
                     }
-                }
-                let close = current.span
-                try expect(")")
-                return Expression(kind: .inList(word, left, items), span: left.span.union(close))
-            }
-            if ["has_any", "has_all", "!has_any", "!has_all", "between", "!between", "matches"].contains(word) {
-                throw unsupported("The '\(word)' operator is not supported yet.")
-            }
-        }
-        return left
-    }
-
-    private mutating func additive() throws(KQLError) -> Expression {
-        var left = try multiplicative()
-        while case .symbol(let op) = current.kind, op == "+" || op == "-" {
-            advance()
-            let right = try multiplicative()
-            left = Expression(kind: .binary(op, left, right), span: left.span.union(right.span))
-        }
-        return left
-    }
-
-    private mutating func multiplicative() throws(KQLError) -> Expression {
-        var left = try unary()
-        while case .symbol(let op) = current.kind, op == "*" || op == "/" || op == "%" {
-            advance()
-            let right = try unary()
-            left = Expression(kind: .binary(op, left, right), span: left.span.union(right.span))
-        }
-        return left
-    }
-
-    private mutating func unary() throws(KQLError) -> Expression {
-        if current.isSymbol("-") {
-            let start = current.span
-            advance()
-            let operand = try unary()
-            return Expression(kind: .negate(operand), span: start.union(operand.span))
-        }
-        if current.isSymbol("+") { advance() }
-        return try primary()
-    }
-
-    private mutating func primary() throws(KQLError) -> Expression {
-        let token = current
-        switch token.kind {
-        case .string(let text):
-            advance()
-            var value = text
-            var span = token.span
-            // Adjacent string literals concatenate.
-            while case .string(let more) = current.kind {
-                value += more
-                span = span.union(current.span)
-                advance()
-            }
-            return Expression(kind: .literal(.string(value)), span: span)
-        case .long(let value):
-            advance()
-            return Expression(kind: .literal(.long(value)), span: token.span)
-        case .real(let value):
-            advance()
-            return Expression(kind: .literal(.real(value)), span: token.span)
-        case .timespan(let value):
-            advance()
-            return Expression(kind: .literal(.timespan(value)), span: token.span)
-        case .symbol("("):
-            advance()
-            let inner = try expression()
-            try expect(")")
-            return inner
-        case .identifier(let name) where !name.hasPrefix("!"):
-            advance()
-            if name == "true" || name == "false" { return Expression(kind: .literal(.bool(name == "true")), span: token.span) }
-            guard current.isSymbol("(") else { return Expression(kind: .name(name), span: token.span) }
-            if let literal = try typedLiteral(name, start: token.span) { return literal }
-            advance()
-            var arguments: [Expression] = []
-            if !current.isSymbol(")") {
-                arguments.append(try expression())
-                while current.isSymbol(",") {
+                    guard current.isSymbol(",") else { break }
                     advance()
-                    arguments.append(try expression())
                 }
+                try expect(")")
+                parameters.append(Parameter(name: name, type: nil, tabularColumns: columns, defaultValue: nil))
+            } else {
+                let type = try identifier("a type name").name
+                var defaultValue: Expression?
+                if current.isSymbol("=") {
+                    advance()
+                    defaultValue = try scalar()
+                }
+                parameters.append(Parameter(name: name, type: type, tabularColumns: nil, defaultValue: defaultValue))
             }
-            let close = current.span
-            try expect(")")
-            return Expression(kind: .call(Identifier(name: name, span: token.span), arguments), span: token.span.union(close))
-        default:
-            throw syntaxError("Expected an expression")
+            guard current.isSymbol(",") else { break }
+            advance()
         }
+        return parameters
     }
 
-    /// `datetime(…)`, `timespan(…)`/`time(…)`, `bool(…)`, `long(…)`, `int(…)`, `real(…)` literals, whose argument is raw text.
-    private mutating func typedLiteral(_ name: String, start: SourceSpan) throws(KQLError) -> Expression? {
-        guard ["datetime", "timespan", "time", "bool", "long", "int", "real", "double"].contains(name) else { return nil }
-        let open = current.span
-        var depth = 0
-        var closeIndex = position
-        repeat {
-            if tokens[closeIndex].isSymbol("(") { depth += 1 }
-            if tokens[closeIndex].isSymbol(")") { depth -= 1 }
-            if tokens[closeIndex].kind == .end { throw KQLError(.syntaxError, "Expected ')' to close \(name)(…).", at: tokens[closeIndex].span) }
-            closeIndex += 1
-        } while depth > 0
-        let close = tokens[closeIndex - 1].span
-        let raw = String(decoding: Array(source.utf8)[open.end..<close.start], as: UTF8.self).trimmingWhitespace()
-        let span = start.union(close)
-        position = closeIndex
-        guard let literal = LiteralText.parse(raw, as: name) else {
-            throw KQLError(.invalidToken, "'\(raw)' is not a valid \(name) literal.", at: span)
-        }
-        return Expression(kind: .literal(literal), span: span)
+    /// `name: type` (the type may be `dynamic`, `string` …).
+    mutating func columnDeclaration() throws(KQLError) -> ColumnDeclaration {
+        let name = try columnName()
+        try expect(":")
+        return ColumnDeclaration(name: name, type: try identifier("a type name").name)
     }
 
     // MARK: Tokens
 
-    private var current: Token { tokens[position] }
+    var current: Token { tokens[position] }
 
-    private mutating func advance() {
+    func peekToken(_ offset: Int) -> Token { tokens[min(position + offset, tokens.count - 1)] }
+
+    var previousSpan: SourceSpan { tokens[max(0, position - 1)].span }
+
+    mutating func advance() {
         if position < tokens.count - 1 { position += 1 }
     }
 
-    private mutating func expect(_ symbol: String) throws(KQLError) {
+    mutating func expect(_ symbol: String) throws(KQLError) {
         guard current.isSymbol(symbol) else { throw syntaxError("Expected '\(symbol)'") }
         advance()
     }
 
-    private func syntaxError(_ expectation: String) -> KQLError {
+    /// Consumes `word` when it is the current token.
+    mutating func accept(word: String) -> Bool {
+        guard current.isWord(word) else { return false }
+        advance()
+        return true
+    }
+
+    mutating func accept(_ symbol: String) -> Bool {
+        guard current.isSymbol(symbol) else { return false }
+        advance()
+        return true
+    }
+
+    /// A plain name (not a negated operator word).
+    mutating func identifier(_ what: String) throws(KQLError) -> Identifier {
+        guard let name = current.identifier, !name.hasPrefix("!") else { throw syntaxError("Expected \(what)") }
+        let identifier = Identifier(name: name, span: current.span)
+        advance()
+        return identifier
+    }
+
+    /// A column name: a plain name or a bracketed one (`['Name with spaces']`).
+    mutating func columnName() throws(KQLError) -> Identifier {
+        if current.isSymbol("["), case .string(let text) = peekToken(1).kind, peekToken(2).isSymbol("]") {
+            let start = current.span
+            advance()
+            advance()
+            advance()
+            return Identifier(name: text, span: start.union(previousSpan))
+        }
+        return try identifier("a column name")
+    }
+
+    /// `a.b.c` as one name (option and hint names).
+    mutating func dottedName() throws(KQLError) -> Identifier {
+        var name = try identifier("a name")
+        while current.isSymbol("."), let next = peekToken(1).identifier, peekToken(1).span.start == current.span.end {
+            advance()
+            advance()
+            name = Identifier(name: name.name + "." + next, span: name.span.union(previousSpan))
+        }
+        return name
+    }
+
+    func text(from start: Int, to end: Int) -> String {
+        String(decoding: source[start..<max(start, end)], as: UTF8.self)
+    }
+
+    func syntaxError(_ expectation: String) -> KQLError {
         let found: String
         switch current.kind {
         case .end: found = "the end of the query"
-        default: found = "'" + String(decoding: Array(source.utf8)[current.span.start..<current.span.end], as: UTF8.self) + "'"
+        default: found = "'" + text(from: current.span.start, to: current.span.end) + "'"
         }
         return KQLError(.syntaxError, "\(expectation), found \(found).", at: current.span)
     }
 
-    private func unsupported(_ message: String) -> KQLError {
-        KQLError(.unsupported, message, at: current.span)
+    /// Error recovery: skips to one of `symbols` outside brackets (or a closing bracket of an enclosing one), moving
+    /// at least one token past `start`.
+    mutating func skipPast(start: Int, stopAt symbols: [String]) {
+        if position == start { advance() }
+        var depth = 0
+        while current.kind != .end {
+            if depth == 0, symbols.contains(where: current.isSymbol) { return }
+            if current.isSymbol("(") || current.isSymbol("[") || current.isSymbol("{") { depth += 1 }
+            if current.isSymbol(")") || current.isSymbol("]") || current.isSymbol("}") {
+                if depth == 0 { return }
+                depth -= 1
+            }
+            advance()
+        }
     }
 }
 

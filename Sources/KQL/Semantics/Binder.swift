@@ -11,15 +11,30 @@ public struct Binder {
     }
 
     public func bind(_ query: QueryAST) throws(KQLError) -> LogicalPlan {
-        let source = query.body.source
-        guard let table = catalog.table(named: source.name) else {
-            throw KQLError(.unknownTable, "Failed to resolve table or column expression named '\(source.name)'.", at: source.span)
+        for statement in query.statements {
+            guard case .query = statement.kind else {
+                throw KQLError(.unsupported, "Statements other than one tabular expression are not supported yet.", at: statement.span)
+            }
         }
-        var plan = LogicalPlan.scan(table)
-        for op in query.body.operators {
-            plan = try bind(op, over: plan)
+        guard let body = query.body else { throw KQLError(.syntaxError, "The query has no tabular expression.", at: SourceSpan(start: 0, end: 0)) }
+        return try bindTabular(body)
+    }
+
+    /// A table name followed by piped operators.
+    private func bindTabular(_ expression: Expression) throws(KQLError) -> LogicalPlan {
+        switch expression.kind {
+        case .name(let name):
+            guard let table = catalog.table(named: name) else {
+                throw KQLError(.unknownTable, "Failed to resolve table or column expression named '\(name)'.", at: expression.span)
+            }
+            return .scan(table)
+        case .pipe(let input, let op):
+            return try bind(op, over: try bindTabular(input))
+        case .source(let op):
+            throw KQLError(.unsupported, "The '\(op.keyword.name)' operator is not supported yet.", at: op.keyword.span)
+        default:
+            throw KQLError(.unsupported, "Only a table followed by operators is supported yet.", at: expression.span)
         }
-        return plan
     }
 
     private func bind(_ op: TabularOperator, over input: LogicalPlan) throws(KQLError) -> LogicalPlan {
@@ -38,8 +53,11 @@ public struct Binder {
         case .project(let items):
             var columns: [ProjectedColumn] = []
             for (index, item) in items.enumerated() {
+                guard item.names.count <= 1 else {
+                    throw KQLError(.invalidArgument, "'project' operator: one name per expression.", at: item.expression.span)
+                }
                 let bound = try bind(item.expression, in: scope, operator: "project")
-                let name = item.name?.name ?? Self.derivedName(of: item.expression, position: index + 1)
+                let name = item.names.first?.name ?? Self.derivedName(of: item.expression, position: index + 1)
                 if columns.contains(where: { $0.column.name == name }) {
                     throw KQLError(
                         .invalidArgument,
@@ -59,8 +77,10 @@ public struct Binder {
                 )
             }
             return .take(input, Int(clamping: rows))
-        case .count:
+        case .count(nil):
             return .count(input)
+        default:
+            throw KQLError(.unsupported, "The '\(op.keyword.name)' operator is not supported yet.", at: op.keyword.span)
         }
     }
 
@@ -91,7 +111,7 @@ public struct Binder {
             let left = try bind(lhs, in: scope, operator: op)
             let right = try bind(rhs, in: scope, operator: op)
             return try binary(symbol, left, right, span: expression.span)
-        case .inList(let word, let lhs, let items):
+        case .inList(let word, let lhs, let items) where ["in", "!in", "in~", "!in~"].contains(word):
             let left = try bind(lhs, in: scope, operator: op)
             var values: [ScalarValue] = []
             for item in items {
@@ -108,6 +128,8 @@ public struct Binder {
             var bound: [BoundExpression] = []
             for argument in arguments { bound.append(try bind(argument, in: scope, operator: op)) }
             return try ScalarFunctions.bind(function, bound, now: now, span: expression.span)
+        default:
+            throw KQLError(.unsupported, "This expression is not supported yet.", at: expression.span)
         }
     }
 

@@ -8,6 +8,23 @@ public struct Lexer {
         self.bytes = Array(source.utf8)
     }
 
+    /// Every token of the text, ending with `.end`, and a diagnostic for each piece of text that is not a token
+    /// (which is skipped).
+    public static func tokenizeRecovering(_ source: String) -> (tokens: [Token], diagnostics: [Diagnostic]) {
+        var lexer = Lexer(source)
+        var tokens: [Token] = []
+        var diagnostics: [Diagnostic] = []
+        while true {
+            do {
+                let token = try lexer.next()
+                tokens.append(token)
+                if token.kind == .end { return (tokens, diagnostics) }
+            } catch {
+                diagnostics += error.diagnostics
+            }
+        }
+    }
+
     /// Every token of the text, ending with `.end`.
     public static func tokenize(_ source: String) throws(KQLError) -> [Token] {
         var lexer = Lexer(source)
@@ -40,6 +57,13 @@ public struct Lexer {
             index += 1
             return Token(.string(byte == UInt8(ascii: "@") ? try verbatim(from: start) : try quoted(from: start)), span(from: start))
         }
+        // `h@"…"`: an obfuscated verbatim string.
+        if byte == UInt8(ascii: "h") || byte == UInt8(ascii: "H"), peek(1) == UInt8(ascii: "@"),
+            let quote = peek(2), quote == UInt8(ascii: "'") || quote == UInt8(ascii: "\"")
+        {
+            index += 2
+            return Token(.string(try verbatim(from: start)), span(from: start))
+        }
         if byte == UInt8(ascii: "`"), peek(1) == UInt8(ascii: "`"), peek(2) == UInt8(ascii: "`") {
             return Token(.string(try multiline()), span(from: start))
         }
@@ -69,8 +93,11 @@ public struct Lexer {
             index += symbol.utf8.count
             return Token(.symbol(symbol), span(from: start))
         }
+        // Skip one whole UTF-8 scalar, so a stray non-ASCII character is one error.
         index += 1
-        throw KQLError(.invalidToken, "Unexpected character '\(Character(Unicode.Scalar(byte)))'.", at: span(from: start))
+        while let next = peek(), next & 0xC0 == 0x80 { index += 1 }
+        let character = String(decoding: bytes[start..<index], as: UTF8.self)
+        throw KQLError(.invalidToken, "Unexpected character '\(character)'.", at: span(from: start))
     }
 
     // MARK: Pieces
@@ -151,6 +178,15 @@ public struct Lexer {
 
     private mutating func number() throws(KQLError) -> Token.Kind {
         let start = index
+        if peek() == UInt8(ascii: "0"), peek(1) == UInt8(ascii: "x") || peek(1) == UInt8(ascii: "X") {
+            index += 2
+            let digits = index
+            while let c = peek(), isDigit(c) || (c | 0x20 >= UInt8(ascii: "a") && c | 0x20 <= UInt8(ascii: "f")) { index += 1 }
+            guard let value = Int64(String(decoding: bytes[digits..<index], as: UTF8.self), radix: 16) else {
+                throw KQLError(.invalidToken, "Invalid hexadecimal number.", at: span(from: start))
+            }
+            return .long(value)
+        }
         while let c = peek(), isDigit(c) { index += 1 }
         var isReal = false
         if peek() == UInt8(ascii: "."), let next = peek(1), isDigit(next) {
