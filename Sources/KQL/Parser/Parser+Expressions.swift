@@ -86,7 +86,7 @@ extension Parser {
         return left
     }
 
-    private mutating func additive() throws(KQLError) -> Expression {
+    mutating func additive() throws(KQLError) -> Expression {
         var left = try multiplicative()
         while case .symbol(let op) = current.kind, op == "+" || op == "-" {
             advance()
@@ -126,12 +126,15 @@ extension Parser {
                 let member = Identifier(name: name, span: current.span)
                 advance()
                 result = Expression(kind: .member(result, member), span: result.span.union(member.span))
+            } else if current.isSymbol("."), peekToken(1).isSymbol("[") {
+                // `a.['key']` is `a['key']`.
+                advance()
             } else if current.isSymbol("."), case .string(let key) = peekToken(1).kind {
                 advance()
                 let member = Identifier(name: key, span: current.span)
                 advance()
                 result = Expression(kind: .member(result, member), span: result.span.union(member.span))
-            } else if current.isSymbol("["), current.span.start == result.span.end || !startsBracketedName {
+            } else if current.isSymbol("[") {
                 advance()
                 let index = try expression()
                 try expect("]")
@@ -197,9 +200,6 @@ extension Parser {
         case "null": return Expression(kind: .literal(.null), span: token.span)
         default: break
         }
-        if current.isSymbol("*"), current.span.start == token.span.end {
-            return wildcardPattern(name, token.span)
-        }
         guard current.isSymbol("(") else { return Expression(kind: .name(name), span: token.span) }
         if let literal = try typedLiteral(name, start: token.span) { return literal }
         advance()
@@ -212,8 +212,13 @@ extension Parser {
     mutating func wildcardPattern(_ prefix: String, _ start: SourceSpan) -> Expression {
         var text = prefix
         var span = start
-        while current.span.start == span.end, current.isSymbol("*") || (current.identifier.map { !$0.hasPrefix("!") } ?? false) {
-            text += current.isSymbol("*") ? "*" : current.identifier!
+        while current.span.start == span.end {
+            switch current.kind {
+            case .symbol("*"): text += "*"
+            case .identifier(let word) where !word.hasPrefix("!"): text += word
+            case .long: text += self.text(from: current.span.start, to: current.span.end)
+            default: return Expression(kind: .pattern(text), span: span)
+            }
             span = span.union(current.span)
             advance()
         }

@@ -33,8 +33,8 @@ extension Parser {
             kind = .sort(try sortKeys(allowingGranny: false))
         case "distinct": kind = .distinct(try namedExpressions())
         case "join", "lookup": kind = try join(lookup: keyword.name == "lookup")
-        case "mv-expand": kind = try mvExpand()
-        case "mv-apply": kind = try mvApply()
+        case "mv-expand", "mvexpand": kind = try mvExpand()
+        case "mv-apply", "mvapply": kind = try mvApply()
         case "parse", "parse-where": kind = try parse(keyword.name == "parse" ? .parse : .parseWhere)
         case "parse-kv": kind = try parseKV()
         case "make-series": kind = try makeSeries()
@@ -85,7 +85,11 @@ extension Parser {
             advance()
             let columns = try columnDeclarations()
             try expect("[")
-            let values = try expressionList(closer: "]")
+            var values: [Expression] = []
+            while !current.isSymbol("]") {
+                values.append(try scalar())
+                guard accept(",") else { break }
+            }
             try expect("]")
             kind = .datatable(columns: columns, values: values)
         case "externaldata" where next.isSymbol("("):
@@ -126,7 +130,10 @@ extension Parser {
         case "evaluate" where next.identifier != nil:
             advance()
             let parameters = try options()
-            kind = .evaluate(parameters: parameters, plugin: try scalar())
+            let plugin = try scalar()
+            // `evaluate bag_unpack(x) : (Col: type, …)` declares the plugin's output columns.
+            if accept(":") { _ = try columnDeclarations() }
+            kind = .evaluate(parameters: parameters, plugin: plugin)
         default:
             return nil
         }
@@ -238,11 +245,7 @@ extension Parser {
         if current.isSymbol("*") {
             let start = current.span
             advance()
-            if let word = current.identifier, current.span.start == start.end {
-                advance()
-                return wildcardPattern("*" + word, start.union(previousSpan))
-            }
-            return Expression(kind: .pattern("*"), span: start)
+            return wildcardPattern("*", start)
         }
         let name = try columnName()
         if current.isSymbol("*"), current.span.start == name.span.end { return wildcardPattern(name.name, name.span) }
@@ -455,7 +458,7 @@ extension Parser {
             }
         } while accept(",")
         guard accept(word: "on") else { throw syntaxError("Expected 'on'") }
-        let axis = try scalar()
+        let axis = try additive()
         var from: Expression?
         var to: Expression?
         let step: Expression

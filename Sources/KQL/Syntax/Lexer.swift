@@ -106,6 +106,9 @@ public struct Lexer {
         while let byte = peek() {
             if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
                 index += 1
+            } else if byte == 0xC2, peek(1) == 0xA0 {
+                // A no-break space, as text copied from web pages has.
+                index += 2
             } else if byte == UInt8(ascii: "/"), peek(1) == UInt8(ascii: "/") {
                 while let c = peek(), c != UInt8(ascii: "\n") { index += 1 }
             } else {
@@ -208,6 +211,8 @@ public struct Lexer {
             if let ticks = Timespan.ticks(perUnit: unit.lowercased()), let value = Double(text) {
                 return .timespan(Int64((value * Double(ticks)).rounded()))
             }
+            // A name may start with digits (`let 2022Exploited = …`).
+            if !isReal { return .identifier(text + unit) }
             index = unitStart
         }
         if !isReal, let value = Int64(text) { return .long(value) }
