@@ -15,6 +15,10 @@ public struct HuntingCatalog: Catalog {
     /// Table names are case-sensitive, as in Kusto.
     public func table(named name: String) -> TableSchema? { byName[name] }
 
+    public var tableNames: [String] { tables.map(\.name) }
+
+    public func function(named name: String) -> CatalogFunction? { HuntingFunctions.all[name] }
+
     /// The catalog of the bundled schema file.
     public static func bundled() throws -> HuntingCatalog {
         guard let url = Bundle.module.url(forResource: "advanced-hunting-schema", withExtension: "json") else {

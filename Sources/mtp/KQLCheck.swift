@@ -120,12 +120,9 @@ struct QueryChecker {
         var problems = parsed.diagnostics.map { problem($0, stage: "syntax", in: text) }
         var schema: [Report.Column] = []
         if problems.isEmpty {
-            do {
-                let plan = try Binder(catalog: catalog, now: 0).bind(parsed.ast)
-                schema = plan.schema.columns.map { Report.Column(name: $0.name, type: $0.type.rawValue) }
-            } catch {
-                problems += error.diagnostics.map { problem($0, stage: "semantic", in: text) }
-            }
+            let analysis = Analyzer(catalog: catalog).analyze(parsed.ast)
+            problems += analysis.diagnostics.map { problem($0, stage: "semantic", in: text) }
+            schema = analysis.schema?.columns.map { Report.Column(name: $0.name, type: $0.type.rawValue) } ?? []
         }
         return Report(id: id, ok: problems.isEmpty, diagnostics: problems, schema: schema)
     }

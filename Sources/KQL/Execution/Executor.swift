@@ -94,9 +94,13 @@ public struct QueryEngine: Sendable {
         self.catalog = catalog
     }
 
-    /// Parses and binds a query without running it.
+    /// Parses, analyzes and binds a query without running it; every syntax error, or else every semantic error, is
+    /// reported at once.
     public func plan(_ text: String, now: Int64) throws(KQLError) -> LogicalPlan {
-        try Binder(catalog: catalog, now: now).bind(try Parser.parse(text))
+        let ast = try Parser.parse(text)
+        let analysis = Analyzer(catalog: catalog).analyze(ast)
+        guard analysis.diagnostics.isEmpty else { throw KQLError(analysis.diagnostics) }
+        return try Binder(catalog: catalog, now: now).bind(ast)
     }
 
     public func run(

@@ -62,7 +62,32 @@ public struct TableSchema: Sendable, Hashable {
     }
 }
 
-/// The tables a query may name, with their columns.
+/// The tables a query may name, with their columns, and the tabular functions the service adds.
 public protocol Catalog: Sendable {
     func table(named name: String) -> TableSchema?
+    /// A function the catalog provides (advanced hunting's `DeviceFromIP()`, or `FileProfile()` for `invoke`).
+    func function(named name: String) -> CatalogFunction?
+    /// Every table name, for wildcards such as `union Device*`.
+    var tableNames: [String] { get }
+}
+
+extension Catalog {
+    public func function(named name: String) -> CatalogFunction? { nil }
+    public var tableNames: [String] { [] }
+}
+
+/// A tabular function of a catalog: it returns a table with `columns`, or, when `extendsInput` is set, appends them
+/// to its input (`| invoke FileProfile()`). An open function may return more columns than it lists.
+public struct CatalogFunction: Sendable, Hashable {
+    public let name: String
+    public let columns: [ColumnSchema]
+    public let extendsInput: Bool
+    public let isOpen: Bool
+
+    public init(name: String, columns: [ColumnSchema], extendsInput: Bool, isOpen: Bool = false) {
+        self.name = name
+        self.columns = columns
+        self.extendsInput = extendsInput
+        self.isOpen = isOpen
+    }
 }

@@ -1,0 +1,38 @@
+/// Kusto's rules for naming columns that a query does not name.
+enum ColumnNaming {
+    /// The name an unnamed expression keeps: a column keeps its name; `a.b` and `a["b"]` become `a_b`; a function
+    /// of one column (`tostring(Value)`, `bin(Timestamp, 1h)`) keeps that column's name. Nil when none applies.
+    static func derived(_ expression: Expression) -> String? {
+        switch expression.kind {
+        case .name(let name): return name
+        case .member(let base, let member):
+            guard let prefix = derived(base) else { return nil }
+            return prefix.hasPrefix("$") ? member.name : "\(prefix)_\(member.name)"
+        case .index(let base, let index):
+            guard let prefix = derived(base) else { return nil }
+            switch index.kind {
+            case .literal(.string(let key)): return "\(prefix)_\(key)"
+            case .literal(.long(let position)): return "\(prefix)_\(position)"
+            default: return prefix
+            }
+        case .call(_, let arguments):
+            let columns = arguments.compactMap(derived)
+            return columns.count == 1 ? columns[0] : nil
+        default:
+            return nil
+        }
+    }
+
+    /// The name of an unnamed aggregate: `count()` → `count_`, `dcount(X)` → `dcount_X`, `make_set(X)` → `set_X`.
+    static func aggregate(_ function: String, _ arguments: [Expression]) -> String {
+        let prefix: String
+        switch function {
+        case "make_set", "make_set_if", "makeset": prefix = "set"
+        case "make_list", "make_list_if", "makelist", "make_list_with_nulls": prefix = "list"
+        case "make_bag", "make_bag_if": prefix = "bag"
+        default: prefix = function
+        }
+        guard let first = arguments.first, let column = derived(first), function != "countif" else { return "\(prefix)_" }
+        return "\(prefix)_\(column)"
+    }
+}
