@@ -116,7 +116,7 @@ let package = Package(
         ),
         .testTarget(name: "CLITests", dependencies: ["mtp", "Server", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store", "StoreSQLite", "OpenMTPModels"], swiftSettings: strictSettings),
-        .testTarget(name: "KQLTests", dependencies: ["KQL", "KustoTime"], resources: [.copy("Resources")], swiftSettings: strictSettings),
+        .testTarget(name: "KQLTests", dependencies: ["KQL", "KustoTime", "Hunting"], resources: [.copy("Resources")], swiftSettings: strictSettings),
         .testTarget(
             name: "IdentityTests",
             dependencies: ["Identity", "Store", "OpenMTPModels", "TestSupport", .product(name: "JWTKit", package: "jwt-kit")],

@@ -11,13 +11,14 @@ extension Analyzer {
             return rows
         case .project(let items):
             var output = RowSchema(columns: [], isOpen: rows.isOpen)
-            for (index, item) in items.enumerated() {
+            var unnamed = 0
+            for item in items {
                 if case .star = item.expression.kind {
                     output.columns += rows.columns
                     continue
                 }
                 let type = scalar(item.expression, row: rows)
-                for name in names(of: item, position: index + 1, in: output) { output.set(ColumnSchema(name: name, type: type ?? .dynamic)) }
+                for name in names(of: item, unnamed: &unnamed, in: output) { output.set(ColumnSchema(name: name, type: type ?? .dynamic)) }
             }
             return output
         case .extend(let items):
@@ -191,17 +192,21 @@ extension Analyzer {
         }
     }
 
-    /// Output names of a `project`/`extend` item: the given names, the derived name, or `Column<n>`.
-    private func names(of item: NamedExpression, position: Int, in output: RowSchema) -> [String] {
+    /// Output names of a `project`/`extend` item: the given names, the derived name, or `Column<n>` (numbered
+    /// among the operator's columns that have neither).
+    private func names(of item: NamedExpression, unnamed: inout Int, in output: RowSchema) -> [String] {
         if !item.names.isEmpty { return item.names.map(\.name) }
-        return [ColumnNaming.derived(item.expression) ?? output.unusedName("Column\(position)")]
+        if let derived = ColumnNaming.derived(item.expression) { return [derived] }
+        unnamed += 1
+        return [output.unusedName("Column\(unnamed)")]
     }
 
     private func extend(_ rows: RowSchema, with items: [NamedExpression]) -> RowSchema {
         var output = rows
-        for (index, item) in items.enumerated() {
+        var unnamed = 0
+        for item in items {
             let type = scalar(item.expression, row: output)
-            let itemNames = names(of: item, position: index + 1, in: output)
+            let itemNames = names(of: item, unnamed: &unnamed, in: output)
             for name in itemNames {
                 // A multi-column assignment (`extend (a, b) = f()`) types its columns as dynamic.
                 output.set(ColumnSchema(name: name, type: itemNames.count > 1 ? .dynamic : type ?? .dynamic))
@@ -313,8 +318,7 @@ extension Analyzer {
             if case .name(let key) = condition.kind {
                 if left.column(key) == nil, !left.isOpen {
                     report(.unknownName, "The left side of the join has no column '\(key)'.", at: condition.span)
-                }
-                if right.column(key) == nil, !right.isOpen {
+                } else if right.column(key) == nil, !right.isOpen {
                     report(.unknownName, "The right side of the join has no column '\(key)'.", at: condition.span)
                 }
                 keys.append(key)

@@ -30,9 +30,10 @@ enum FunctionCatalog {
         func add(_ names: [String], _ signature: Signature) {
             for name in names { table[name] = signature }
         }
+        add(["tostring", "tolower", "toupper", "url_encode", "url_decode", "url_encode_component", "reverse"], s(1...1, .fixed(.string)))
         add(
             [
-                "tostring", "tolower", "toupper", "trim_start", "trim_end", "url_encode", "url_decode", "url_encode_component", "reverse",
+                "trim_start", "trim_end",
                 "base64_encode_tostring", "base64_decode_tostring", "base64_decodestring", "base64_encodestring", "hash_sha256", "hash_md5",
                 "hash_sha1", "tohex", "format_ipv4", "format_bytes", "strcat_array", "strrep", "trim", "toguid_string", "make_string",
                 "format_timespan", "format_datetime", "substring", "replace_string", "replace_regex", "replace", "translate",

@@ -283,7 +283,8 @@ extension Parser {
         let raw = text(from: open.end, to: close.start).trimmingWhitespace()
         let span = start.union(close)
         position = closeIndex
-        if name == "decimal" || name == "guid" {
+        // Types a `ScalarValue` cannot carry (`guid`, `decimal`, `int`) and typed nulls keep their type by name.
+        if name == "decimal" || name == "guid" || raw == "null" || (name == "int" && Int32(raw) != nil) {
             return Expression(kind: .typedLiteral(type: name, text: raw), span: span)
         }
         // A typed "literal" whose argument is an expression is a conversion call, as in `bool(x)`.

@@ -20,7 +20,10 @@ public struct Parser {
         let (tokens, lexical) = Lexer.tokenizeRecovering(source)
         var parser = Parser(source: Array(source.utf8), tokens: tokens, diagnostics: lexical)
         let statements = parser.statements(until: nil)
-        return Result(ast: QueryAST(statements: statements), diagnostics: parser.diagnostics)
+        // Recovery can meet the same bad token twice (an operator, then its statement): report each place once.
+        var seen = Set<Int>()
+        let diagnostics = parser.diagnostics.filter { seen.insert($0.span.start).inserted }
+        return Result(ast: QueryAST(statements: statements), diagnostics: diagnostics)
     }
 
     /// Parses the whole text or throws every syntax error found.
