@@ -3,6 +3,8 @@
 public struct Lexer {
     private let bytes: [UInt8]
     private var index = 0
+    /// Problems inside tokens that still produced a token (an invalid escape in a string).
+    private var problems: [Diagnostic] = []
 
     public init(_ source: String) {
         self.bytes = Array(source.utf8)
@@ -18,6 +20,8 @@ public struct Lexer {
             do {
                 let token = try lexer.next()
                 tokens.append(token)
+                diagnostics += lexer.problems
+                lexer.problems = []
                 if token.kind == .end { return (tokens, diagnostics) }
             } catch {
                 diagnostics += error.diagnostics
@@ -27,13 +31,9 @@ public struct Lexer {
 
     /// Every token of the text, ending with `.end`.
     public static func tokenize(_ source: String) throws(KQLError) -> [Token] {
-        var lexer = Lexer(source)
-        var tokens: [Token] = []
-        while true {
-            let token = try lexer.next()
-            tokens.append(token)
-            if token.kind == .end { return tokens }
-        }
+        let (tokens, diagnostics) = tokenizeRecovering(source)
+        guard diagnostics.isEmpty else { throw KQLError(diagnostics) }
+        return tokens
     }
 
     private static let symbols = [
@@ -137,7 +137,22 @@ public struct Lexer {
             case UInt8(ascii: "t"): out.append(UInt8(ascii: "\t"))
             case UInt8(ascii: "r"): out.append(UInt8(ascii: "\r"))
             case UInt8(ascii: "0"): out.append(0)
-            default: out.append(escaped)
+            case UInt8(ascii: "\\"), UInt8(ascii: "'"), UInt8(ascii: "\""): out.append(escaped)
+            case UInt8(ascii: "u") where index + 4 <= bytes.count:
+                let hex = String(decoding: bytes[index..<index + 4], as: UTF8.self)
+                guard let value = UInt32(hex, radix: 16), let scalar = Unicode.Scalar(value) else { fallthrough }
+                index += 4
+                out += Array(String(Character(scalar)).utf8)
+            default:
+                let character = String(decoding: [escaped], as: UTF8.self)
+                problems.append(
+                    Diagnostic(
+                        .invalidToken,
+                        "'\\\(character)' is not an escape sequence; write '\\\\' for a backslash, or use a verbatim string (@\"…\").",
+                        at: SourceSpan(start: index - 2, end: index)
+                    )
+                )
+                out.append(escaped)
             }
         }
         throw KQLError(.invalidToken, "Unterminated string literal.", at: span(from: start))
