@@ -76,7 +76,7 @@ extension Analyzer {
         switch lookup(name) {
         case .value(let value): return value
         case .function(let parameters, let body) where parameters.allSatisfy({ $0.defaultValue != nil || $0.tabularColumns != nil }):
-            return invoke(parameters, body, arguments: [], input: row)
+            return invoke(name, parameters, body, arguments: [], input: row, at: span)
         case .function: break
         case nil: break
         }
@@ -144,7 +144,7 @@ extension Analyzer {
         let name = function.name
         if case .function(let parameters, let body) = lookup(name) {
             let values = arguments.map { analyze($0, row: row) }
-            return invoke(parameters, body, arguments: values, input: nil)
+            return invoke(name, parameters, body, arguments: values, input: nil, at: function.span)
         }
         if let provided = catalog.function(named: name) {
             for argument in arguments { _ = analyze(argument, row: row) }

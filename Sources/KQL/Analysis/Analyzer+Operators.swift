@@ -2,7 +2,18 @@
 extension Analyzer {
     /// Applies `op` to `input` (nil for operators that start a query).
     func apply(_ op: TabularOperator, to input: RowSchema?, row outer: RowSchema? = nil) -> RowSchema {
-        let rows = input ?? RowSchema(columns: [])
+        let output = columns(of: op, from: input ?? RowSchema(columns: []), input: input)
+        guard output.columns.count <= Self.maxColumns else {
+            report(.limitExceeded, "The '\(op.keyword.name)' operator would produce more than \(Self.maxColumns) columns.", at: op.keyword.span)
+            return .open
+        }
+        return output
+    }
+
+    /// Wider results are refused: joins of joins could otherwise grow schemas exponentially.
+    static let maxColumns = 5_000
+
+    private func columns(of op: TabularOperator, from rows: RowSchema, input: RowSchema?) -> RowSchema {
         switch op.kind {
         case .where(let predicate):
             if let type = scalar(predicate, row: rows), type != .bool, type != .dynamic {
@@ -331,22 +342,26 @@ extension Analyzer {
         case "leftsemi", "leftanti", "anti", "leftantisemi": return left
         case "rightsemi", "rightanti", "rightantisemi": return right
         case "lookup":
-            var output = left
-            for column in right.columns where !keys.contains(column.name) {
-                output.columns.append(ColumnSchema(name: output.unusedName(column.name), type: column.type))
-            }
-            output.isOpen = left.isOpen || right.isOpen
-            return output
+            return RowSchema(
+                columns: left.columns + renamed(right.columns.filter { !keys.contains($0.name) }, besides: left),
+                isOpen: left.isOpen || right.isOpen
+            )
         default:
-            // A right column keeps its name unless the left has it; then it gets the first number free on both sides.
-            var output = left
-            let rightNames = Set(right.columns.map(\.name))
-            for column in right.columns {
-                let name = left.column(column.name) == nil ? column.name : output.unusedName(column.name, reserved: rightNames)
-                output.columns.append(ColumnSchema(name: name, type: column.type))
-            }
-            output.isOpen = left.isOpen || right.isOpen
-            return output
+            return RowSchema(columns: left.columns + renamed(right.columns, besides: left), isOpen: left.isOpen || right.isOpen)
+        }
+    }
+
+    /// Right-side columns of a join: one keeps its name unless the left has it; then it gets the first number free on
+    /// both sides (`DeviceId1`, `MD51`).
+    private func renamed(_ columns: [ColumnSchema], besides left: RowSchema) -> [ColumnSchema] {
+        let leftNames = Set(left.columns.map(\.name))
+        var taken = leftNames.union(columns.map(\.name))
+        return columns.map { column in
+            guard leftNames.contains(column.name) else { return column }
+            var suffix = 1
+            while taken.contains("\(column.name)\(suffix)") { suffix += 1 }
+            taken.insert("\(column.name)\(suffix)")
+            return ColumnSchema(name: "\(column.name)\(suffix)", type: column.type)
         }
     }
 
@@ -414,7 +429,9 @@ extension Analyzer {
         }
         let values = arguments.map { analyze($0, row: rows) }
         if case .function(let parameters, let body) = lookup(function.name) {
-            if case .tabular(let schema) = invoke(parameters, body, arguments: values, input: rows) { return schema }
+            if case .tabular(let schema) = invoke(function.name, parameters, body, arguments: values, input: rows, at: function.span) {
+                return schema
+            }
             return .open
         }
         if let provided = catalog.function(named: function.name) {

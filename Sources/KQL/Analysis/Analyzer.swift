@@ -22,12 +22,12 @@ public struct RowSchema: Sendable, Equatable {
         }
     }
 
-    /// A name not used yet: `name`, else `name` with the smallest number appended that is free here and not in
-    /// `reserved` (`DeviceId` → `DeviceId1`, `MD5` → `MD51`), as Kusto names join and summarize duplicates.
-    func unusedName(_ name: String, reserved: Set<String> = []) -> String {
-        guard column(name) != nil || reserved.contains(name) else { return name }
+    /// A name not used yet: `name`, else `name` with the smallest number appended that is free (`count_` →
+    /// `count_1`), as Kusto names duplicate columns.
+    func unusedName(_ name: String) -> String {
+        guard column(name) != nil else { return name }
         var suffix = 1
-        while column("\(name)\(suffix)") != nil || reserved.contains("\(name)\(suffix)") { suffix += 1 }
+        while column("\(name)\(suffix)") != nil { suffix += 1 }
         return "\(name)\(suffix)"
     }
 }
@@ -61,6 +61,10 @@ public final class Analyzer {
     var diagnostics: [Diagnostic] = []
     /// `let` names in scope, innermost last.
     var scopes: [[String: Binding]] = [[:]]
+    /// The user functions being expanded, outermost first (KQL functions cannot recurse).
+    var calls: [String] = []
+    /// The value of each function expansion already analyzed.
+    var expansions: [String: Value] = [:]
     /// The two inputs while a join's `on` clause is analyzed (`$left.X`, `$right.Y`).
     var joinSides: (left: RowSchema, right: RowSchema)?
 
@@ -76,6 +80,8 @@ public final class Analyzer {
     public func analyze(_ ast: QueryAST) -> Analysis {
         diagnostics = []
         scopes = [[:]]
+        calls = []
+        expansions = [:]
         var result: RowSchema?
         for statement in ast.statements {
             if case .tabular(let schema) = analyze(statement) { result = schema }
@@ -139,9 +145,29 @@ public final class Analyzer {
     }
 
     /// Calls a user function (`let f = (…) { … }`) with its parameters bound to the arguments' values.
-    func invoke(_ parameters: [Parameter], _ body: [Statement], arguments: [Value], input: RowSchema?) -> Value {
+    func invoke(
+        _ name: String,
+        _ parameters: [Parameter],
+        _ body: [Statement],
+        arguments: [Value],
+        input: RowSchema?,
+        at span: SourceSpan
+    )
+        -> Value
+    {
+        guard !calls.contains(name) else {
+            report(.invalidArgument, "The function '\(name)' calls itself; KQL functions cannot be recursive.", at: span)
+            return .unknown
+        }
+        // A function is expanded once per argument shape, so calls nested in calls cannot multiply the work.
+        let key = "\(name)|\(arguments)|\(String(describing: input))"
+        if let known = expansions[key] { return known }
+        calls.append(name)
         scopes.append([:])
-        defer { scopes.removeLast() }
+        defer {
+            scopes.removeLast()
+            calls.removeLast()
+        }
         var remaining = arguments[...]
         for parameter in parameters {
             if parameter.tabularColumns != nil, let input {
@@ -155,6 +181,7 @@ public final class Analyzer {
         for statement in body {
             if let value = analyze(statement) { result = value }
         }
+        expansions[key] = result
         return result
     }
 }

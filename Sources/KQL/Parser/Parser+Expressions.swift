@@ -10,6 +10,8 @@ extension Parser {
 
     /// A full expression: scalar or tabular, with `|` operators applied left to right.
     mutating func expression() throws(KQLError) -> Expression {
+        try enterNesting()
+        defer { depth -= 1 }
         var result = try scalar()
         while current.isSymbol("|") {
             advance()
@@ -107,6 +109,8 @@ extension Parser {
     }
 
     private mutating func unary() throws(KQLError) -> Expression {
+        try enterNesting()
+        defer { depth -= 1 }
         if current.isSymbol("-") {
             let start = current.span
             advance()
@@ -301,6 +305,8 @@ extension Parser {
     /// A JSON-like value inside `dynamic(…)`: arrays, property bags, strings, numbers, `true`/`false`/`null`,
     /// nested typed literals.
     private mutating func dynamicValue() throws(KQLError) -> DynamicLiteral {
+        try enterNesting()
+        defer { depth -= 1 }
         switch current.kind {
         case .symbol("["):
             advance()

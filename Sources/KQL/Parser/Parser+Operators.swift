@@ -388,6 +388,8 @@ extension Parser {
 
     /// `( operator | operator … )` applied to an implicit input, as `mv-apply … on (…)` and `facet … with (…)` take.
     private mutating func subquery() throws(KQLError) -> Expression {
+        try enterNesting()
+        defer { depth -= 1 }
         let start = current.span
         try expect("(")
         var operators: [TabularOperator] = []

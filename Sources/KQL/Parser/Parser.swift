@@ -8,6 +8,12 @@ public struct Parser {
     let tokens: [Token]
     var position = 0
     var diagnostics: [Diagnostic]
+    /// How deeply expressions, function bodies and subqueries are nested at the current token.
+    var depth = 0
+    /// Nesting beyond this is refused, so a hostile query cannot exhaust the stack of the thread parsing it.
+    static let maxDepth = 64
+    /// At most this many syntax diagnostics are reported for one text.
+    static let maxDiagnostics = 100
 
     /// The syntax tree and every lexical and syntax diagnostic.
     public struct Result: Sendable {
@@ -22,8 +28,8 @@ public struct Parser {
         let statements = parser.statements(until: nil)
         // Recovery can meet the same bad token twice (an operator, then its statement): report each place once.
         var seen = Set<Int>()
-        let diagnostics = parser.diagnostics.filter { seen.insert($0.span.start).inserted }
-        return Result(ast: QueryAST(statements: statements), diagnostics: diagnostics)
+        let diagnostics = parser.diagnostics.filter { seen.insert($0.span.start).inserted }.prefix(Self.maxDiagnostics)
+        return Result(ast: QueryAST(statements: statements), diagnostics: Array(diagnostics))
     }
 
     /// Parses the whole text or throws every syntax error found.
@@ -91,6 +97,8 @@ public struct Parser {
 
     /// A `let` value: a function `(params) { … }`, a `view () { … }`, or an expression.
     private mutating func functionOrExpression() throws(KQLError) -> Expression {
+        try enterNesting()
+        defer { depth -= 1 }
         let start = current.span
         var isView = false
         if current.isWord("view"), peekToken(1).isSymbol("(") {
@@ -221,6 +229,16 @@ public struct Parser {
 
     func text(from start: Int, to end: Int) -> String {
         String(decoding: source[start..<max(start, end)], as: UTF8.self)
+    }
+
+    /// Enters one more level of nesting; callers leave it with `defer { depth -= 1 }`.
+    mutating func enterNesting() throws(KQLError) {
+        guard depth < Self.maxDepth else {
+            // Nothing after this point can be parsed sensibly: stop at the end of the text.
+            defer { position = tokens.count - 1 }
+            throw KQLError(.syntaxError, "The query is nested more than \(Self.maxDepth) levels deep.", at: current.span)
+        }
+        depth += 1
     }
 
     func syntaxError(_ expectation: String) -> KQLError {
