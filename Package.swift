@@ -98,6 +98,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "openmtp-bench",
+            dependencies: ["KQL", "Hunting"],
             swiftSettings: strictSettings
         ),
         .target(

@@ -4,7 +4,7 @@ import Foundation
 import Glibc
 #endif
 
-/// Runs the three measurements and formats the report.
+/// Runs the token-endpoint measurements and formats their section of the report.
 struct BenchmarkRunner {
     let options: Options
 
@@ -118,8 +118,6 @@ struct BenchmarkRunner {
             vsRSA * 100
         )
         let markdown = """
-            # Benchmarks
-
             ## Token endpoint: client-credentials tokens per second
 
             Measured \(date) on this project's machine kind (\(cores) cores), one run of

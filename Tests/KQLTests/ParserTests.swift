@@ -98,4 +98,49 @@ struct ParserTests {
             return
         }
     }
+
+    @Test("every operator and expression form hunting queries use parses without diagnostics")
+    func languageForms() {
+        let forms = [
+            "let x = 1; let f = (a: string, b: long = 5) { strcat(a, tostring(b)) }; let t = view () { T }; t | take x",
+            "let g = (T: (Timestamp: datetime, *)) { T | take 1 }; T | invoke g()",
+            "T | project-away A*, B | project-keep C | project-rename D = E | project-reorder F asc, G*",
+            "T | summarize hint.shufflekey = A count(), dcount(B) by bin(Timestamp, 1h), C | top 10 by count_ desc nulls last",
+            "T | top-nested 3 of A with others = 'x' by count() desc, top-nested of B by sum(C)",
+            "T | sort by A asc nulls first, B desc | order by C | distinct A, B | sample 10 | sample-distinct 5 of A",
+            "T | join kind=leftouter hint.strategy=broadcast (U | where x) on $left.A == $right.B, C",
+            "T | lookup kind=inner U on A | union kind=outer withsource=S isfuzzy=true U, V*, (W | take 1)",
+            "T | mv-expand bagexpansion=array with_itemindex=I A to typeof(string), B limit 10",
+            "T | mv-apply x = A to typeof(long) on (summarize max(x) | where max_x > 1)",
+            "T | parse kind=regex flags=Ui A with * 'user=' U:string ' ' * | parse-where B with 'a' C | parse-kv D as (k: string) with (pair_delimiter=';')",
+            "T | evaluate bag_unpack(A) : (x: long) | evaluate pivot(B, count(), C)",
+            "T | make-series Count = count() default = 0 on Timestamp from ago(7d) to now() step 1d by A",
+            "T | make-series avg(A) on Timestamp in range(ago(1d), now(), 1h)",
+            "T | render timechart with (title = 'x', ycolumns = (A, B)) | serialize n = row_number() | as hint.materialized=true X | getschema",
+            "externaldata (A: string) [@'https://x.test/a.csv'] with (format = 'csv') | take 1",
+            "datatable (A: string, B: dynamic) ['a', dynamic({'k': [1, 2.5, -3, true, null]})] | take 1",
+            "print x = 1, 'y', now(); range i from 1 to 10 step 2; search in (T, U) 'text'; find in (T*) where A has 'x' project A",
+            "T | where A in~ ('a', 'b') and B !in (dynamic([1])) and C has_any (L) and D !has_all ('x') and E between (1 .. 2) and F !between (3 .. 4)",
+            "T | where A matches regex @'\\d+' and B !startswith_cs 'x' and C =~ h'secret' and D != ```multi\nline``` and E <> 1",
+            "T | extend a = d.b.c, b = d['k'][0], c = d.['k'], e = split(F, '.')[-1], f = -A * (B + 1) % 3 / 2.5",
+            "T | extend t = datetime(2024-01-31 10:00:00), s = timespan(1.02:03:04), g = guid(00000000-0000-0000-0000-000000000000), n = int(null)",
+            "T | extend x = toscalar(U | summarize count()), y = materialize(U), z = 0x1F + 1e3 + 1.5h + 100ms + 2tick",
+            "set query_now = datetime(2024-01-01); declare query_parameters(p: string = 'x'); T | where A == p",
+            "T | facet by A, B with (take 5) | fork (take 1) (count) | partition hint.strategy=native by A (take 1)",
+            "T | scan declare (s: long = 0) with (step x: A > 0 => s = 1;) | consume",
+            "union (T), (U) | mvexpand A | where ['Column Name'] == 1 | project ['x y'] = A",
+        ]
+        for form in forms {
+            let result = Parser.parseRecovering(form)
+            #expect(result.diagnostics.isEmpty, "\(form): \(result.diagnostics)")
+        }
+    }
+
+    @Test("recovery: independent mistakes in separate statements and operators are all reported")
+    func recovery() {
+        let source = "let a = ; let b = 1; T | where | take 1 | frobnicate; U | project"
+        let starts = Parser.parseRecovering(source).diagnostics.map { String(source.utf8.prefix($0.span.start))!.count }
+        #expect(starts.count == 4, "\(starts)")
+        #expect(starts.first == 8)
+    }
 }

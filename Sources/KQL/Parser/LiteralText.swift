@@ -18,8 +18,8 @@ enum LiteralText {
         if let token = try? Lexer.tokenize(raw), token.count == 2 {
             switch token[0].kind {
             case .timespan(let ticks): return ticks
-            case .long(let days): return days * Timespan.ticks(perUnit: "d")!
-            case .real(let days): return Int64((days * Double(Timespan.ticks(perUnit: "d")!)).rounded())
+            case .long(let days): return Ticks.from(Double(days) * Double(Timespan.ticks(perUnit: "d")!))
+            case .real(let days): return Ticks.from(days * Double(Timespan.ticks(perUnit: "d")!))
             default: break
             }
         }
@@ -44,7 +44,7 @@ enum LiteralText {
             guard let s = Double(parts[2]) else { return nil }
             seconds = s
         }
-        let whole = ((days * 24 + hours) * 60 + minutes) * 60
-        return sign * (whole * 10_000_000 + Int64((seconds * 1e7).rounded()))
+        let whole = ((Double(days) * 24 + Double(hours)) * 60 + Double(minutes)) * 60
+        return Ticks.from(Double(sign) * (whole * 1e7 + seconds * 1e7))
     }
 }

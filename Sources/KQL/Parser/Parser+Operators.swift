@@ -534,7 +534,8 @@ extension Parser {
     private mutating func partition() throws(KQLError) -> OperatorKind {
         let parameters = try options()
         guard accept(word: "by") else { throw syntaxError("Expected 'by'") }
-        let key = try scalar()
+        let column = try columnName()
+        let key = Expression(kind: .name(column.name), span: column.span)
         let body: Expression
         if current.isSymbol("{") {
             advance()

@@ -58,17 +58,21 @@ enum ScalarOps {
             return .timespan(op == .add ? x &+ y : x &- y)
         case (.timespan(let x), _):
             guard let factor = real(b) else { return .null }
-            return .timespan(Int64(op == .multiply ? Double(x) * factor : Double(x) / factor))
+            return Ticks.from(op == .multiply ? Double(x) * factor : Double(x) / factor).map(ScalarValue.timespan) ?? .null
         case (_, .timespan(let y)):
             guard let factor = real(a) else { return .null }
-            return .timespan(Int64(Double(y) * factor))
+            return Ticks.from(Double(y) * factor).map(ScalarValue.timespan) ?? .null
         case (.long(let x), .long(let y)) where type != .real:
             switch op {
             case .add: return .long(x &+ y)
             case .subtract: return .long(x &- y)
             case .multiply: return .long(x &* y)
-            case .divide: return y == 0 ? .null : .long(x / y)
-            case .modulo: return y == 0 ? .null : .long(x % y)
+            case .divide:
+                let (quotient, overflow) = x.dividedReportingOverflow(by: y)
+                return y == 0 || overflow ? .null : .long(quotient)
+            case .modulo:
+                let (remainder, overflow) = x.remainderReportingOverflow(dividingBy: y)
+                return y == 0 || overflow ? .null : .long(remainder)
             }
         default:
             guard let x = real(a), let y = real(b) else { return .null }
@@ -89,5 +93,14 @@ enum ScalarOps {
         case .timespan(let v): .timespan(0 &- v)
         default: .null
         }
+    }
+}
+
+/// Conversions into 100 ns ticks that cannot trap: out-of-range or non-finite values have no tick count.
+enum Ticks {
+    static func from(_ value: Double) -> Int64? {
+        let rounded = value.rounded()
+        guard rounded.isFinite, rounded > -9.2e18, rounded < 9.2e18 else { return nil }
+        return Int64(rounded)
     }
 }

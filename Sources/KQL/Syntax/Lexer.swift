@@ -224,7 +224,10 @@ public struct Lexer {
             let unitStart = index
             let unit = identifierText()
             if let ticks = Timespan.ticks(perUnit: unit.lowercased()), let value = Double(text) {
-                return .timespan(Int64((value * Double(ticks)).rounded()))
+                guard let total = Ticks.from(value * Double(ticks)) else {
+                    throw KQLError(.invalidToken, "The timespan '\(text)\(unit)' is out of range.", at: span(from: start))
+                }
+                return .timespan(total)
             }
             // A name may start with digits (`let 2022Exploited = …`).
             if !isReal { return .identifier(text + unit) }
