@@ -37,6 +37,8 @@ let package = Package(
         .target(name: "KustoTime", swiftSettings: strictSettings),
         // The system's libcrypto (OpenSSL 3), for RSA token signatures: see Sources/COpenSSL/shim.h.
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // The system's zlib, for gzip-compressed hunting imports.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "OpenMTPModels", dependencies: ["KustoTime"], swiftSettings: strictSettings),
         .target(
             name: "KQL",
@@ -51,7 +53,7 @@ let package = Package(
         ),
         .target(
             name: "Hunting",
-            dependencies: ["KQL", "Store", "OpenMTPModels"],
+            dependencies: ["KQL", "Store", "OpenMTPModels", "CZlib"],
             resources: [.copy("Resources/advanced-hunting-schema.json")],
             swiftSettings: strictSettings
         ),
@@ -116,6 +118,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "CLITests", dependencies: ["mtp", "Server", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "HuntingTests", dependencies: ["Hunting", "KQL", "Store", "OpenMTPModels"], swiftSettings: strictSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store", "StoreSQLite", "OpenMTPModels"], swiftSettings: strictSettings),
         .testTarget(name: "KQLTests", dependencies: ["KQL", "KustoTime", "Hunting"], resources: [.copy("Resources")], swiftSettings: strictSettings),
         .testTarget(

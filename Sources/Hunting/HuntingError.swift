@@ -15,11 +15,14 @@ public struct HuntingError: Error, Sendable, CustomStringConvertible {
     public let code: Code
     public let message: String
     public let diagnostics: [Diagnostic]
+    /// The rows an import could not take, when records were at fault.
+    public let problems: [IngestProblem]
 
-    init(_ code: Code, _ message: String, diagnostics: [Diagnostic] = []) {
+    init(_ code: Code, _ message: String, diagnostics: [Diagnostic] = [], problems: [IngestProblem] = []) {
         self.code = code
         self.message = message
         self.diagnostics = diagnostics
+        self.problems = problems
     }
 
     static func schemaUnavailable(_ message: String) -> HuntingError { HuntingError(.schemaUnavailable, message) }

@@ -43,17 +43,47 @@ public final class HuntingService: Sendable {
         }
     }
 
-    /// Validates the records against the table's schema, stores them durably, then makes them visible to queries.
-    /// - Returns: the number of records ingested.
+    /// Validates every row against its table's schema; when all fit, stores them durably in one transaction and
+    /// then makes them visible to queries. When any row does not fit, nothing is stored and every problem is
+    /// reported (at most ``maxReportedProblems``).
+    /// - Returns: the number of rows ingested per table.
     @discardableResult
-    public func ingest(_ records: [String], table: String, tenantId: String) async throws -> Int {
-        guard let schema = catalog.table(named: table) else {
-            throw HuntingError(.invalidRecords, "'\(table)' is not an advanced hunting table.")
+    public func ingest(_ input: [IngestRow], tenantId: String) async throws -> [String: Int] {
+        var problems: [IngestProblem] = []
+        var tables: [String: (decoder: RecordDecoder, rows: [[ScalarValue]], records: [String])] = [:]
+        for row in input {
+            if tables[row.table] == nil, let schema = catalog.table(named: row.table) {
+                tables[row.table] = (RecordDecoder(schema: schema), [], [])
+            }
+            guard let decoder = tables[row.table]?.decoder else {
+                problems.append(IngestProblem(position: row.position, column: nil, message: "'\(row.table)' is not an advanced hunting table."))
+                continue
+            }
+            let (values, rowProblems) = decoder.row(row.fields, position: row.position)
+            problems += rowProblems
+            if rowProblems.isEmpty {
+                tables[row.table]!.rows.append(values)
+                tables[row.table]!.records.append(JSONValue.object(row.fields).serialized)
+            }
         }
-        let rows = try RecordDecoder(schema: schema).decode(records)
-        try await store.appendEvents(records, table: table, tenantId: tenantId)
-        append(rows, schema: schema, tenantId: tenantId)
-        return rows.count
+        guard problems.isEmpty else { throw Self.rejection(problems) }
+        let filled = tables.filter { !$0.value.rows.isEmpty }
+        try await store.appendEvents(filled.map { HuntingEventBatch(tenantId: tenantId, table: $0.key, records: $0.value.records) })
+        for (_, table) in filled { append(table.rows, schema: table.decoder.schema, tenantId: tenantId) }
+        return filled.mapValues(\.rows.count)
+    }
+
+    public static let maxReportedProblems = 20
+
+    /// The error for a rejected import: how many problems, and the first of them.
+    public static func rejection(_ problems: [IngestProblem]) -> HuntingError {
+        let listed = problems.prefix(maxReportedProblems).map { String($0.description.trimmingSuffix(".")) }.joined(separator: "; ")
+        let more = problems.count > maxReportedProblems ? "; and \(problems.count - maxReportedProblems) more" : ""
+        return HuntingError(
+            .invalidRecords,
+            "Nothing was imported: \(problems.count) problem\(problems.count == 1 ? "" : "s") — \(listed)\(more).",
+            problems: problems
+        )
     }
 
     private func append(_ rows: [[ScalarValue]], schema: TableSchema, tenantId: String) {
@@ -131,4 +161,10 @@ struct TenantTables: TableSource {
     var tables: [String: ColumnarTable] = [:]
 
     func rows(of table: String) -> ColumnarTable? { tables[table] }
+}
+
+extension String {
+    func trimmingSuffix(_ suffix: String) -> Substring {
+        hasSuffix(suffix) ? dropLast(suffix.count) : self[...]
+    }
 }

@@ -3,33 +3,52 @@ import KQL
 import KustoTime
 import OpenMTPModels
 
-/// Turns JSON event records (one object per record, properties named after the table's columns) into typed rows.
+/// Turns event fields (named after the table's columns) into a typed row.
 ///
-/// Missing properties are null (empty for strings); unknown properties are ignored; a value that cannot be
-/// read as its column's type is an error that names the record and column.
+/// Missing fields are null (empty for strings); a field that is not a column of the table, or a value that cannot
+/// be read as its column's type, is a problem naming the record and column.
 struct RecordDecoder {
     let schema: TableSchema
+    private let columnNames: Set<String>
 
+    init(schema: TableSchema) {
+        self.schema = schema
+        self.columnNames = Set(schema.columns.map(\.name))
+    }
+
+    /// The typed row, and every problem of the fields (the row is usable only when there is none).
+    func row(_ fields: [(String, JSONValue)], position: Int) -> (values: [ScalarValue], problems: [IngestProblem]) {
+        var problems: [IngestProblem] = []
+        for (name, _) in fields where !columnNames.contains(name) {
+            problems.append(IngestProblem(position: position, column: name, message: "\(schema.name) has no such column."))
+        }
+        let values = Dictionary(fields, uniquingKeysWith: { _, last in last })
+        var row: [ScalarValue] = []
+        row.reserveCapacity(schema.columns.count)
+        for column in schema.columns {
+            let value = values[column.name] ?? .null
+            guard let converted = Self.convert(value, to: column.type) else {
+                problems.append(
+                    IngestProblem(position: position, column: column.name, message: "\(value.serialized) is not a valid \(column.type) value.")
+                )
+                continue
+            }
+            row.append(converted)
+        }
+        return (row, problems)
+    }
+
+    /// Rows of records stored by an earlier ingest (validated then), one JSON object each.
     func decode(_ records: [String]) throws(HuntingError) -> [[ScalarValue]] {
         var rows: [[ScalarValue]] = []
         rows.reserveCapacity(records.count)
         for (index, text) in records.enumerated() {
-            guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)), case .object(let members) = value else {
-                throw HuntingError(.invalidRecords, "Record \(index + 1) of \(schema.name) is not a JSON object.")
+            guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)), case .object(let fields) = value else {
+                throw HuntingError(.invalidRecords, "Stored record \(index + 1) of \(schema.name) is not a JSON object.")
             }
-            let properties = Dictionary(members, uniquingKeysWith: { _, last in last })
-            var row: [ScalarValue] = []
-            row.reserveCapacity(schema.columns.count)
-            for column in schema.columns {
-                guard let converted = Self.convert(properties[column.name] ?? .null, to: column.type) else {
-                    throw HuntingError(
-                        .invalidRecords,
-                        "Record \(index + 1) of \(schema.name): '\(column.name)' is not a valid \(column.type) value."
-                    )
-                }
-                row.append(converted)
-            }
-            rows.append(row)
+            let (values, problems) = row(fields, position: index + 1)
+            guard problems.isEmpty else { throw HuntingError(.invalidRecords, "Stored \(schema.name) \(problems[0])") }
+            rows.append(values)
         }
         return rows
     }
@@ -39,11 +58,8 @@ struct RecordDecoder {
         if value == .null { return type.isTextual ? .string("") : .null }
         switch type {
         case .string, .guid:
-            switch value {
-            case .string(let s): return .string(s)
-            case .int, .double, .bool: return .string(value.serialized)
-            default: return .string(value.serialized)
-            }
+            if case .string(let s) = value { return .string(s) }
+            return .string(value.serialized)
         case .dynamic:
             if case .string(let s) = value { return .string(s) }
             return .string(value.serialized)
@@ -67,14 +83,18 @@ struct RecordDecoder {
             case .bool(let b): return .bool(b)
             case .int(let v): return .bool(v != 0)
             case .string(let s) where s.lowercased() == "true" || s.lowercased() == "false": return .bool(s.lowercased() == "true")
+            case .string(let s) where s == "1" || s == "0": return .bool(s == "1")
             default: return nil
             }
         case .datetime:
             guard case .string(let s) = value, let ticks = DateTimeTicks.parse(s) else { return nil }
             return .datetime(ticks)
         case .timespan:
-            guard case .int(let ticks) = value else { return nil }
-            return .timespan(ticks)
+            switch value {
+            case .int(let ticks): return .timespan(ticks)
+            case .string(let s): return Int64(s).map(ScalarValue.timespan)
+            default: return nil
+            }
         }
     }
 }

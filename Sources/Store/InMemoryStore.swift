@@ -252,8 +252,8 @@ public final class InMemoryStore: DirectoryStore, GrantStore, SigningKeyStore, I
         state.withLock { state in (state.incidents.values.flatMap(\.keys).max() ?? 0) + 1 }
     }
 
-    public func appendEvents(_ records: [String], table: String, tenantId: String) async throws {
-        state.withLock { $0.events.append(HuntingEventBatch(tenantId: tenantId, table: table, records: records)) }
+    public func appendEvents(_ batches: [HuntingEventBatch]) async throws {
+        state.withLock { $0.events += batches }
     }
 
     public func allEvents() async throws -> [HuntingEventBatch] {

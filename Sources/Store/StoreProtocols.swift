@@ -123,7 +123,8 @@ public protocol IncidentStore: Sendable {
 
 /// Raw advanced-hunting event records, one JSON object each, per tenant and table.
 public protocol HuntingEventStore: Sendable {
-    func appendEvents(_ records: [String], table: String, tenantId: String) async throws
+    /// Stores every batch in one transaction: all of them, or (on error) none.
+    func appendEvents(_ batches: [HuntingEventBatch]) async throws
     /// Every stored record, grouped by tenant and table, in insertion order.
     func allEvents() async throws -> [HuntingEventBatch]
 }

@@ -79,11 +79,13 @@ extension SQLiteStore: SigningKeyStore, IncidentStore, HuntingEventStore {
 
     // MARK: Hunting events
 
-    public func appendEvents(_ records: [String], table: String, tenantId: String) async throws {
+    public func appendEvents(_ batches: [HuntingEventBatch]) async throws {
         try await database.write { db in
             let statement = try db.makeStatement(sql: "INSERT INTO hunting_event (tenant_id, table_name, record) VALUES (?, ?, ?)")
-            for record in records {
-                try statement.execute(arguments: [tenantId, table, record])
+            for batch in batches {
+                for record in batch.records {
+                    try statement.execute(arguments: [batch.tenantId, batch.table, record])
+                }
             }
         }
     }

@@ -96,6 +96,13 @@ public enum ThreatProtectionResource {
                 id: "a7deff90-e2f5-4e4e-83a3-2c74e7002e28",
                 displayName: "Read and write all custom detection rules"
             ),
+            // OpenMTP's own: the real service has no way to load events; see docs/decisions.md.
+            .init(
+                kind: .application,
+                value: "AdvancedHunting.Import.All",
+                id: "b47ae178-b890-4d51-9722-a2bffc621392",
+                displayName: "Import events into advanced hunting tables (OpenMTP)"
+            ),
             .init(kind: .delegated, value: "Incident.Read", id: "12c153a4-4204-4224-aa3c-4626e2f47c2b", displayName: "Read incidents"),
             .init(kind: .delegated, value: "Incident.ReadWrite", id: "2af415cc-88cf-4146-a0c8-444c3a80d5db", displayName: "Read and write incidents"),
             .init(

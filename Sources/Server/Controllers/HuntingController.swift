@@ -15,8 +15,42 @@ struct HuntingController {
 
     static let permissions = ["AdvancedHunting.Read.All", "AdvancedHunting.Read"]
 
+    /// OpenMTP's own permission for loading events (the real service has no such endpoint).
+    static let importPermissions = ["AdvancedHunting.Import.All"]
+    /// An import body larger than this (as sent, before any gzip) is refused.
+    let maxImportSize = 64 * 1024 * 1024
+
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("advancedhunting/run") { request, context in try await self.run(request, context) }
+        group.post("advancedhunting/import") { request, context in try await self.importEvents(request, context) }
+    }
+
+    /// `POST /api/advancedhunting/import?format=streaming|hunting|csv|jsonl[&table=T]`: every row is validated; all
+    /// are stored, or (with a report of every problem) none.
+    private func importEvents(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let caller = try context.requireCaller(holdingAnyOf: Self.importPermissions)
+        let options = FormEncoding.decode(Substring(request.uri.query ?? ""))
+        guard let formatName = options["format"], let format = IngestFormat(rawValue: formatName) else {
+            let names = IngestFormat.allCases.map(\.rawValue).joined(separator: ", ")
+            throw APIError.badRequest("InvalidRequest", "Parameter format is missing or unknown; use one of \(names).")
+        }
+        var request = request
+        let body = Data(buffer: try await request.collectBody(upTo: maxImportSize))
+        let parsed = IngestParser.parse(body, format: format, table: options["table"])
+        guard parsed.problems.isEmpty else { throw HuntingService.rejection(parsed.problems) }
+        let counts = try await hunting.ingest(parsed.rows, tenantId: caller.tenantId)
+        context.logger.info("hunt.imported", metadata: ["hunt.rows": "\(counts.values.reduce(0, +))"])
+        return try JSONResponses.api(ImportResult(importedRows: counts.values.reduce(0, +), tables: counts))
+    }
+
+    struct ImportResult: Encodable {
+        let importedRows: Int
+        let tables: [String: Int]
+
+        enum CodingKeys: String, CodingKey {
+            case importedRows = "ImportedRows"
+            case tables = "Tables"
+        }
     }
 
     private func run(_ request: Request, _ context: AppRequestContext) async throws -> Response {

@@ -109,7 +109,7 @@ enum DemoTenant {
         }
         var full = try await app(
             "OpenMTP demo - full access",
-            ["Incident.ReadWrite.All", "AdvancedHunting.Read.All"],
+            ["Incident.ReadWrite.All", "AdvancedHunting.Read.All", "AdvancedHunting.Import.All"],
             delegated: delegated,
             redirects: [callback]
         )
@@ -134,9 +134,11 @@ enum DemoTenant {
         for incident in scenario.incidents {
             try await incidents.saveIncident(incident, tenantId: tenant.id)
         }
+        var rows: [IngestRow] = []
         for (table, records) in scenario.events.sorted(by: { $0.key < $1.key }) {
-            try await hunting.ingest(records, table: table, tenantId: tenant.id)
+            rows += IngestParser.parse(Data(records.joined(separator: "\n").utf8), format: .jsonl, table: table).rows
         }
+        try await hunting.ingest(rows, tenantId: tenant.id)
         return DemoManifest(tenantId: tenant.id, tenantDomain: tenant.domain, authority: "", caFile: nil, apps: apps, users: users)
     }
 

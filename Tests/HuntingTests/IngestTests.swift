@@ -1,0 +1,149 @@
+import Foundation
+import Hunting
+import KQL
+import OpenMTPModels
+import Store
+import Testing
+
+@Suite("Hunting imports")
+struct IngestTests {
+    let tenant = "00000000-0000-0000-0000-00000000000a"
+
+    func service() throws -> (HuntingService, InMemoryStore) {
+        let store = InMemoryStore()
+        return (HuntingService(catalog: try HuntingCatalog.bundled(), store: store), store)
+    }
+
+    func count(_ hunting: HuntingService, _ query: String) async throws -> Int64? {
+        let response = try await hunting.run(query, tenantId: tenant, now: Timestamp(iso8601: "2026-11-24T12:00:00Z")!)
+        guard case .int(let value)? = response.results.first?["Count"] else { return nil }
+        return value
+    }
+
+    func parse(_ text: String, _ format: IngestFormat?, table: String? = nil, fileName: String = "") -> ([IngestRow], [IngestProblem]) {
+        IngestParser.parse(Data(text.utf8), format: format, table: table, fileName: fileName)
+    }
+
+    static let streamingMessage = """
+        {"records":[
+          {"time":"2026-11-24T10:00:00.0000000Z","tenantId":"t","operationName":"Publish","category":"AdvancedHunting-DeviceProcessEvents",
+           "properties":{"Timestamp":"2026-11-24T09:59:00.1234567Z","DeviceId":"d1","DeviceName":"pc1","FileName":"a.exe","ProcessId":42,"AdditionalFields":null}},
+          {"time":"2026-11-24T10:00:00Z","tenantId":"t","operationName":"Publish","category":"AdvancedHunting-DeviceNetworkEvents",
+           "properties":{"Timestamp":"2026-11-24T09:59:00Z","DeviceId":"d1","RemotePort":443,"RemoteIP":"10.0.0.1"}}
+        ]}
+        """
+
+    @Test("Streaming API: an Event Hub message, storage lines with CRLF, and gzip; tables from the category")
+    func streaming() async throws {
+        let (hunting, _) = try service()
+        let (rows, problems) = parse(Self.streamingMessage, nil)
+        #expect(problems.isEmpty)
+        #expect(rows.map(\.table) == ["DeviceProcessEvents", "DeviceNetworkEvents"])
+        #expect(try await hunting.ingest(rows, tenantId: tenant) == ["DeviceProcessEvents": 1, "DeviceNetworkEvents": 1])
+
+        let line =
+            #"{"time":"2026-11-24T10:00:00Z","tenantId":"t","category":"AdvancedHunting-DeviceProcessEvents","properties":{"Timestamp":"2026-11-24T09:00:00Z","FileName":"b.exe"}}"#
+        let lines = parse(line + "\r\n" + line + "\r\n", .streaming)
+        #expect(lines.1.isEmpty)
+        try await hunting.ingest(lines.0, tenantId: tenant)
+
+        let gzipped = try gzip(Self.streamingMessage)
+        let fromGzip = IngestParser.parse(gzipped, format: nil, table: nil)
+        #expect(fromGzip.problems.isEmpty)
+        try await hunting.ingest(fromGzip.rows, tenantId: tenant)
+        #expect(try await count(hunting, "DeviceProcessEvents | count") == 4)
+        #expect(try await count(hunting, "DeviceNetworkEvents | where RemotePort == 443 | count") == 2)
+        #expect(try await count(hunting, "DeviceProcessEvents | where ProcessId == 42 and FileName == 'a.exe' | count") == 2)
+    }
+
+    @Test("the advanced hunting API's response replays into the named table")
+    func huntingResponse() async throws {
+        let (hunting, _) = try service()
+        let text =
+            #"{"Schema":[{"Name":"Timestamp","Type":"DateTime"},{"Name":"FileName","Type":"String"}],"Results":[{"Timestamp":"2026-11-24T09:00:00Z","FileName":"a.exe"},{"Timestamp":"2026-11-24T09:01:00Z","FileName":"b.exe"}],"Stats":{}}"#
+        let (rows, problems) = parse(text, nil, table: "DeviceFileEvents")
+        #expect(problems.isEmpty)
+        try await hunting.ingest(rows, tenantId: tenant)
+        #expect(try await count(hunting, "DeviceFileEvents | where FileName in ('a.exe', 'b.exe') | count") == 2)
+        #expect(!parse(text, .hunting).1.isEmpty, "the table is required")
+    }
+
+    @Test("CSV as the portal exports it: header, quoted fields with commas, quotes and line breaks, BOM, empty as null")
+    func csv() async throws {
+        let (hunting, _) = try service()
+        let text =
+            "\u{FEFF}Timestamp,DeviceName,ProcessCommandLine,ProcessId\r\n"
+            + "2026-11-24T09:00:00Z,pc1,\"cmd.exe /c \"\"a, b\"\"\",7\r\n"
+            + "2026-11-24T09:01:00Z,pc2,\"two\nlines\",\r\n"
+        let (rows, problems) = parse(text, nil, table: "DeviceProcessEvents", fileName: "export.csv")
+        #expect(problems.isEmpty)
+        #expect(rows.count == 2)
+        try await hunting.ingest(rows, tenantId: tenant)
+        #expect(try await count(hunting, #"DeviceProcessEvents | where ProcessCommandLine == 'cmd.exe /c "a, b"' and ProcessId == 7 | count"#) == 1)
+        #expect(try await count(hunting, "DeviceProcessEvents | where ProcessCommandLine == 'two\\nlines' | count") == 1)
+        let ragged = parse("Timestamp,DeviceName\n2026-11-24T09:00:00Z\n", .csv, table: "DeviceProcessEvents")
+        #expect(ragged.1.map(\.description) == ["record 1: The record has 1 fields; the header has 2."])
+    }
+
+    @Test("JSON lines per table; a line that is not an object is reported by its number")
+    func jsonLines() async throws {
+        let (hunting, _) = try service()
+        let text = #"{"Timestamp":"2026-11-24T09:00:00Z","AccountUpn":"a@contoso.test"}"# + "\n\n" + "[1]\n"
+        let (rows, problems) = parse(text, .jsonl, table: "IdentityLogonEvents")
+        #expect(rows.count == 1)
+        #expect(problems.map(\.description) == ["record 3: The line is not a JSON object."])
+        try await hunting.ingest(rows, tenantId: tenant)
+        #expect(try await count(hunting, "IdentityLogonEvents | count") == 1)
+    }
+
+    @Test("unknown columns and tables, wrong types and bad timestamps are each reported, and nothing of the batch is stored")
+    func rejection() async throws {
+        let (hunting, store) = try service()
+        let text = [
+            #"{"category":"AdvancedHunting-DeviceProcessEvents","properties":{"Timestamp":"2026-11-24T09:00:00Z","FileName":"ok.exe"}}"#,
+            #"{"category":"AdvancedHunting-DeviceProcessEvents","properties":{"Timestamp":"yesterday","ProcessId":"many","Colour":"red"}}"#,
+            #"{"category":"AdvancedHunting-NoSuchTable","properties":{}}"#,
+            #"{"category":"AdvancedHunting-DeviceNetworkEvents","properties":{"RemotePort":true}}"#,
+            #"{"properties":{}}"#,
+        ].joined(separator: "\n")
+        let (rows, structural) = parse(text, .streaming)
+        #expect(structural.map(\.position) == [5])
+        do {
+            try await hunting.ingest(rows, tenantId: tenant)
+            Issue.record("the batch should be refused")
+        } catch let error as HuntingError {
+            #expect(error.code == .invalidRecords)
+            let described = error.problems.map(\.description)
+            #expect(described.contains("record 2, column 'Colour': DeviceProcessEvents has no such column."))
+            #expect(described.contains(#"record 2, column 'Timestamp': "yesterday" is not a valid datetime value."#))
+            #expect(described.contains(#"record 2, column 'ProcessId': "many" is not a valid long value."#))
+            #expect(described.contains("record 3: 'NoSuchTable' is not an advanced hunting table."))
+            #expect(error.message.hasPrefix("Nothing was imported: 4 problems"))
+        }
+        #expect(try await store.allEvents().isEmpty)
+        #expect(try await count(hunting, "DeviceProcessEvents | count") == 0)
+    }
+
+    @Test("corrupt gzip and formats that need a table are clear errors about the input")
+    func inputErrors() {
+        let corrupt = IngestParser.parse(Data([0x1F, 0x8B, 0x08, 0x00, 0x01]), format: nil, table: nil)
+        #expect(corrupt.problems.first?.position == 0)
+        #expect(corrupt.problems.first?.message.contains("gzip") == true)
+        #expect(parse("{}", .jsonl).1.first?.message.contains("give the table") == true)
+    }
+
+    /// Gzip through the system's `gzip`, as files arrive from storage exports.
+    func gzip(_ text: String) throws -> Data {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("records.json")
+        try Data(text.utf8).write(to: file)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        process.arguments = [file.path]
+        try process.run()
+        process.waitUntilExit()
+        return try Data(contentsOf: file.appendingPathExtension("gz"))
+    }
+}
