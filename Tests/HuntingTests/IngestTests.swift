@@ -146,4 +146,28 @@ struct IngestTests {
         process.waitUntilExit()
         return try Data(contentsOf: file.appendingPathExtension("gz"))
     }
+
+    @Test("export writes <Table>.jsonl with every column in schema order, for the tenant's rows only, and imports back")
+    func export() async throws {
+        let (hunting, store) = try service()
+        try await hunting.ingest(parse(Self.streamingMessage, nil).0, tenantId: tenant)
+        try await hunting.ingest(parse(Self.streamingMessage, nil).0, tenantId: "someone-else")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let counts = try await EventExport(catalog: try HuntingCatalog.bundled(), store: store).write(tenantId: tenant, to: folder)
+        #expect(counts == ["DeviceProcessEvents": 1, "DeviceNetworkEvents": 1])
+        let text = try String(contentsOf: folder.appendingPathComponent("DeviceProcessEvents.jsonl"), encoding: .utf8)
+        let line = try #require(text.split(separator: "\n").first)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        let schema = try #require(try HuntingCatalog.bundled().table(named: "DeviceProcessEvents"))
+        #expect(object.count == schema.columns.count)
+        #expect(line.hasPrefix(#"{"Timestamp":"2026-11-24T09:59:00.1234567Z","DeviceId":"d1","DeviceName":"pc1""#))
+        #expect(object["ProcessId"] as? Int == 42)
+
+        let (reloaded, _) = try service()
+        let back = IngestParser.parse(try Data(contentsOf: folder.appendingPathComponent("DeviceProcessEvents.jsonl")), format: .jsonl, table: "DeviceProcessEvents")
+        #expect(back.problems.isEmpty)
+        try await reloaded.ingest(back.rows, tenantId: tenant)
+        #expect(try await count(reloaded, "DeviceProcessEvents | where FileName == 'a.exe' | count") == 1)
+    }
 }

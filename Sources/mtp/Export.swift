@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+import Hunting
+import Store
+
+struct Export: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write a tenant's advanced hunting events as <Table>.jsonl files, one JSON object a row.",
+        discussion: "The files load into the peer engines: ../shared/tools/peers/kql_peers.py duckdb_kql --data FOLDER …"
+    )
+
+    @OptionGroup var tenant: TenantOptions
+    @Option(help: "The folder to write into (created if needed).")
+    var out: String
+
+    func run() async throws {
+        let (_, tenantRecord) = try await tenant.resolve()
+        let export = EventExport(catalog: try HuntingCatalog.bundled(), store: try tenant.data.openStore())
+        let progress = ProgressBar(total: 1)
+        let counts = try await export.write(tenantId: tenantRecord.id, to: URL(fileURLWithPath: out, isDirectory: true)) { table in
+            progress.show(done: 0, label: "writing \(table)")
+        }
+        progress.clear()
+        for (table, rows) in counts.sorted(by: { $0.key < $1.key }) { print("\(table).jsonl  \(rows) rows") }
+        print("exported \(counts.values.reduce(0, +)) rows of \(tenantRecord.domain) to \(out)")
+    }
+}
