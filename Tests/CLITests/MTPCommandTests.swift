@@ -25,24 +25,32 @@ struct MTPCommandTests {
         return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
     }
 
+    /// Starts `mtp serve --demo` on the data folder and port 0; returns the process, its banner and its URL.
+    static func serve(_ data: URL) async throws -> (process: Process, banner: String, url: String) {
+        let log = data.appendingPathComponent("serve-\(UUID().uuidString).log")
+        guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw TestSupportError("cannot create \(log.path)") }
+        let serve = Process()
+        serve.executableURL = executable
+        serve.arguments = ["serve", "--demo", "--data-dir", data.path, "--port", "0", "--log-level", "warning"]
+        serve.standardOutput = try FileHandle(forWritingTo: log)
+        try serve.run()
+        var banner = ""
+        for _ in 0..<600 where !banner.contains("Press Ctrl-C") {
+            try await Task.sleep(for: .milliseconds(100))
+            banner = try String(contentsOf: log, encoding: .utf8)
+        }
+        guard let url = banner.firstMatch(of: /listening on (https:\/\/localhost:\d+)/)?.1 else {
+            serve.terminate()
+            throw TestSupportError("mtp serve did not start: \(banner)")
+        }
+        return (serve, banner, String(url))
+    }
+
     @Test("serve --demo prints its URL, CA and demo.json; apps create registers an app the running server accepts; SIGTERM stops it cleanly")
     func serveAndCreate() async throws {
         try await withTemporaryDirectory { data in
-            let log = data.appendingPathComponent("serve.log")
-            #expect(FileManager.default.createFile(atPath: log.path, contents: nil))
-            let serve = Process()
-            serve.executableURL = Self.executable
-            serve.arguments = ["serve", "--demo", "--data-dir", data.path, "--port", "0", "--log-level", "warning"]
-            serve.standardOutput = try FileHandle(forWritingTo: log)
-            try serve.run()
+            let (serve, banner, url) = try await Self.serve(data)
             defer { if serve.isRunning { serve.terminate() } }
-
-            var banner = ""
-            for _ in 0..<600 where !banner.contains("Press Ctrl-C") {
-                try await Task.sleep(for: .milliseconds(100))
-                banner = try String(contentsOf: log, encoding: .utf8)
-            }
-            let url = try #require(banner.firstMatch(of: /listening on (https:\/\/localhost:\d+)/)?.1).description
             #expect(banner.contains("CA certificate  \(data.path)/tls/ca.pem"))
             #expect(banner.contains("credentials     \(data.path)/demo.json"))
             let demo = try DemoManifest.read(from: data.appendingPathComponent("demo.json"))

@@ -165,7 +165,11 @@ struct IngestTests {
         #expect(object["ProcessId"] as? Int == 42)
 
         let (reloaded, _) = try service()
-        let back = IngestParser.parse(try Data(contentsOf: folder.appendingPathComponent("DeviceProcessEvents.jsonl")), format: .jsonl, table: "DeviceProcessEvents")
+        let back = IngestParser.parse(
+            try Data(contentsOf: folder.appendingPathComponent("DeviceProcessEvents.jsonl")),
+            format: .jsonl,
+            table: "DeviceProcessEvents"
+        )
         #expect(back.problems.isEmpty)
         try await reloaded.ingest(back.rows, tenantId: tenant)
         #expect(try await count(reloaded, "DeviceProcessEvents | where FileName == 'a.exe' | count") == 1)
