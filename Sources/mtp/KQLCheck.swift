@@ -16,12 +16,14 @@ extension KQLCommand {
         static let configuration = CommandConfiguration(
             abstract: "Parse and bind hunting queries against the advanced hunting schema, reporting every problem.",
             discussion: """
-                Each argument is a query file or, when no such file exists, the query text itself:
+                Each argument is a query file, a folder (every .kql and .csl file in it and below), or, when no \
+                such file exists, the query text itself:
                   mtp kql check 'DeviceProcessEvents | where FileNam == "x"'
-                  mtp kql check hunting/*.kql
-                With --batch, JSON lines {"id","query"} are read from standard input and one JSON line is written per
-                query: {"id","ok","diagnostics":[{"stage","code","severity","line","column","message"}],"schema":[{"name","type"}]}.
-                The exit code is 1 when any query has an error.
+                  mtp kql check hunting/
+
+                With --batch, JSON lines {"id","query"} are read from standard input and one JSON line is written \
+                per query: {"id","ok","diagnostics":[{"stage","code","severity","line","column","message"}],\
+                "schema":[{"name","type"}]}. The exit code is 1 when any query has an error.
                 """
         )
 
@@ -40,14 +42,15 @@ extension KQLCommand {
             let checker = QueryChecker(catalog: try HuntingCatalog.bundled())
             var failed = 0
             var total = 0
-            for (id, text) in try inputs() {
+            let items = try inputs()
+            for (id, text) in items {
                 let report = checker.check(text, id: id)
                 total += 1
                 if !report.ok { failed += 1 }
                 if batch || json {
                     print(try report.jsonLine())
                 } else {
-                    print(report.text(showingId: queries.count > 1))
+                    print(report.text(showingId: items.count > 1))
                 }
             }
             if !(batch || json) && total > 1 { print("\(total - failed) of \(total) queries are valid.") }
@@ -70,10 +73,24 @@ extension KQLCommand {
                 }
                 return items
             }
-            return try queries.map { argument in
-                FileManager.default.fileExists(atPath: argument)
-                    ? (argument, try String(contentsOfFile: argument, encoding: .utf8)) : ("query", argument)
+            var items: [(String, String)] = []
+            for argument in queries {
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), isDirectory.boolValue {
+                    let files = (FileManager.default.enumerator(atPath: argument)?.allObjects as? [String] ?? [])
+                        .filter { $0.hasSuffix(".kql") || $0.hasSuffix(".csl") }
+                        .sorted()
+                    for file in files {
+                        let path = URL(fileURLWithPath: argument).appendingPathComponent(file).path
+                        items.append((path, try String(contentsOfFile: path, encoding: .utf8)))
+                    }
+                } else if FileManager.default.fileExists(atPath: argument) {
+                    items.append((argument, try String(contentsOfFile: argument, encoding: .utf8)))
+                } else {
+                    items.append(("query", argument))
+                }
             }
+            return items
         }
     }
 }
@@ -110,7 +127,10 @@ struct QueryChecker {
 
         func text(showingId: Bool) -> String {
             let prefix = showingId ? "\(id):" : ""
-            if ok { return "\(prefix)\(showingId ? " " : "")ok  (" + schema.map { "\($0.name):\($0.type)" }.joined(separator: ", ") + ")" }
+            if ok {
+                let columns = schema.count > 8 ? "\(schema.count) columns" : schema.map { "\($0.name):\($0.type)" }.joined(separator: ", ")
+                return "\(prefix)\(showingId ? " " : "")ok  (\(columns))"
+            }
             return diagnostics.map { "\(prefix)\($0.line):\($0.column)  \($0.code)  \($0.severity)  \($0.message)" }.joined(separator: "\n")
         }
     }
