@@ -9,6 +9,8 @@ struct MTP: AsyncParsableCommand {
             Register an application:        mtp apps create --tenant contoso.test --name my-app --permission Incident.Read.All
             Add a user:                     mtp users create --tenant contoso.test --name alex --role "Security Operator"
             """,
-        subcommands: [Serve.self, Tenants.self, Apps.self, Users.self, Roles.self, Consent.self, Import.self, Export.self, KQLCommand.self]
+        subcommands: [
+            Serve.self, Tenants.self, Apps.self, Users.self, Roles.self, Consent.self, Import.self, Export.self, Simulate.self, KQLCommand.self,
+        ]
     )
 }

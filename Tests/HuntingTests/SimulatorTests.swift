@@ -1,0 +1,87 @@
+import Foundation
+import Hunting
+import OpenMTPModels
+import Store
+import Testing
+
+@Suite("Simulator")
+struct SimulatorTests {
+    static let settings = SimulationSettings(
+        devices: 12,
+        users: 6,
+        days: 2,
+        seed: 42,
+        domain: "contoso.test",
+        end: Timestamp(iso8601: "2026-11-24T12:00:00Z")!
+    )
+
+    static func rows(_ settings: SimulationSettings = settings) -> [IngestRow] {
+        var simulator = Simulator(settings)
+        return (0..<settings.days).flatMap { simulator.day($0) }
+    }
+
+    static func text(_ rows: [IngestRow]) -> [String] {
+        rows.map { "\($0.table) " + JSONValue.object($0.fields).serialized }
+    }
+
+    func string(_ row: IngestRow, _ column: String) -> String? {
+        if case .string(let value)? = row.fields.first(where: { $0.0 == column })?.1 { return value }
+        return nil
+    }
+
+    func int(_ row: IngestRow, _ column: String) -> Int64? {
+        if case .int(let value)? = row.fields.first(where: { $0.0 == column })?.1 { return value }
+        return nil
+    }
+
+    @Test("the same seed gives the same rows; another seed gives other rows")
+    func deterministic() {
+        #expect(Self.text(Self.rows()) == Self.text(Self.rows()))
+        var other = Self.settings
+        other.seed = 43
+        #expect(Self.text(Self.rows(other)) != Self.text(Self.rows()))
+    }
+
+    @Test("every row fits its table's schema and lies within the simulated days")
+    func fitsSchema() async throws {
+        let rows = Self.rows()
+        #expect(rows.count > 500)
+        let hunting = HuntingService(catalog: try HuntingCatalog.bundled(), store: InMemoryStore())
+        let counts = try await hunting.ingest(rows, tenantId: "t")
+        #expect(
+            Set(counts.keys).isSuperset(of: [
+                "DeviceInfo", "DeviceProcessEvents", "DeviceNetworkEvents", "DeviceLogonEvents", "EmailEvents", "IdentityInfo",
+            ])
+        )
+        let start = Timestamp(iso8601: "2026-11-22T12:00:00Z")!
+        for row in rows {
+            let time = try #require(string(row, "Timestamp").flatMap { Timestamp(iso8601: $0) })
+            #expect(time >= start && time <= Self.settings.end, "\(row.table) at \(time)")
+        }
+    }
+
+    @Test("identities agree across tables: devices are in DeviceInfo, parent processes resolve, one hash per file")
+    func consistent() {
+        let rows = Self.rows()
+        let devices = Set(rows.filter { $0.table == "DeviceInfo" }.compactMap { string($0, "DeviceId") })
+        #expect(devices.count == Self.settings.devices)
+        for row in rows where row.table.hasPrefix("Device") {
+            #expect(devices.contains(string(row, "DeviceId") ?? ""), "\(row.table) names an unknown device")
+        }
+        let processes = rows.filter { $0.table == "DeviceProcessEvents" }
+        var started = Set<String>()
+        for row in processes { started.insert("\(string(row, "DeviceId")!)|\(int(row, "ProcessId")!)|\(string(row, "FileName")!)") }
+        let roots: Set<String> = ["wininit.exe", "winlogon.exe"]
+        for row in rows where row.table.hasPrefix("Device") {
+            guard let parent = string(row, "InitiatingProcessFileName"), !roots.contains(parent) else { continue }
+            let key = "\(string(row, "DeviceId")!)|\(int(row, "InitiatingProcessId")!)|\(parent)"
+            #expect(started.contains(key), "\(row.table): initiating process \(key) was never started")
+        }
+        var hashes: [String: Set<String>] = [:]
+        for row in processes {
+            hashes[string(row, "FolderPath")!, default: []].insert(string(row, "SHA1")!)
+            hashes[string(row, "InitiatingProcessFolderPath")!, default: []].insert(string(row, "InitiatingProcessSHA1")!)
+        }
+        for (path, values) in hashes { #expect(values.count == 1, "\(path) has \(values.count) SHA1s") }
+    }
+}
