@@ -34,11 +34,9 @@ struct ImportDurabilityTests {
                 ) { server in
                     let token = try await server.demoToken(\.full)
                     try await Self.verify(server, token: token, acknowledged: known)
-                    // Import until the server is killed under us, at a different moment each round.
-                    let killer = Task {
-                        try await Task.sleep(for: .milliseconds(150 + 200 * round))
-                        kill(serve.processIdentifier, SIGKILL)
-                    }
+                    // Import until the server is killed under us, at a different moment each round after the first
+                    // acknowledged batch (a slow machine must not kill it before anything was sent).
+                    var killer: Task<Void, any Error>?
                     var done: [Int] = []
                     for number in start..<start + 10_000 {
                         guard
@@ -51,8 +49,14 @@ struct ImportDurabilityTests {
                         else { break }
                         #expect(reply.status == 200, "\(reply.text)")
                         done.append(number)
+                        if killer == nil {
+                            killer = Task {
+                                try await Task.sleep(for: .milliseconds(100 + 150 * round))
+                                kill(serve.processIdentifier, SIGKILL)
+                            }
+                        }
                     }
-                    _ = try await killer.value
+                    try await killer?.value
                     return done
                 }
                 serve.waitUntilExit()
