@@ -139,6 +139,12 @@ enum DemoTenant {
             rows += IngestParser.parse(Data(records.joined(separator: "\n").utf8), format: .jsonl, table: table).rows
         }
         try await hunting.ingest(rows, tenantId: tenant.id)
+        // Background activity around the incidents' story: a small simulated estate (see `mtp simulate`).
+        var simulator = Simulator(
+            SimulationSettings(devices: 10, users: 6, days: 3, seed: 1, domain: domain, end: clock.now()),
+            catalog: hunting.catalog
+        )
+        for day in 0..<3 { try await hunting.ingest(simulator.day(day), tenantId: tenant.id) }
         return DemoManifest(tenantId: tenant.id, tenantDomain: tenant.domain, authority: "", caFile: nil, apps: apps, users: users)
     }
 
