@@ -102,12 +102,31 @@ struct SimulatorTests {
         let alerts = rows.filter { $0.table == "AlertInfo" }
         #expect(
             alerts.compactMap { string($0, "Title") }.sorted() == [
-                "Suspicious PowerShell download cradle", "Suspicious access to LSASS service memory", "Suspicious email attachment delivered",
+                "Lateral movement using PsExec", "Ransomware behavior detected in the file system", "Suspicious PowerShell download cradle",
+                "Suspicious access to LSASS service memory", "Suspicious email attachment delivered",
             ]
         )
         let alertIds = Set(alerts.compactMap { string($0, "AlertId") })
         let evidence = rows.filter { $0.table == "AlertEvidence" }
         #expect(evidence.count >= 9)
         for row in evidence { #expect(alertIds.contains(string(row, "AlertId") ?? "")) }
+    }
+
+    @Test("lateral movement: PsExec from the victim, a network logon and PSEXESVC on the target, shadow copies deleted, files renamed")
+    func lateralMovement() throws {
+        let rows = try Self.rows()
+        let psexec = try #require(rows.first { $0.table == "DeviceProcessEvents" && string($0, "FileName") == "PsExec.exe" })
+        let source = try #require(string(psexec, "DeviceId"))
+        let service = try #require(rows.first { $0.table == "DeviceProcessEvents" && string($0, "FileName") == "PSEXESVC.exe" })
+        let target = try #require(string(service, "DeviceId"))
+        #expect(target != source)
+        #expect(string(service, "InitiatingProcessFileName") == "services.exe")
+        let logon = try #require(rows.first { $0.table == "DeviceLogonEvents" && string($0, "LogonType") == "Network" })
+        #expect(string(logon, "DeviceId") == target)
+        #expect(string(logon, "AccountName") == string(psexec, "AccountName"))
+        #expect(rows.contains { $0.table == "DeviceProcessEvents" && string($0, "ProcessCommandLine") == "vssadmin.exe delete shadows /all /quiet" })
+        let renames = rows.filter { $0.table == "DeviceFileEvents" && string($0, "ActionType") == "FileRenamed" && string($0, "DeviceId") == target }
+        #expect(renames.count == 200)
+        #expect(renames.allSatisfy { string($0, "FileName")?.hasSuffix(".locked") == true })
     }
 }

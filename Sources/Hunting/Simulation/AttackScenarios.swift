@@ -20,7 +20,8 @@ extension Simulator {
     )
 
     /// Phishing attachment → Word spawns a PowerShell download cradle → payload → C2 beaconing → LSASS dump.
-    mutating func attackChain(on device: SimulatedDevice, from desktop: SimulatedProcess, into day: inout DayBuilder) {
+    /// - Returns: the implant and the moment the credential dump ended, where the attack goes on from.
+    mutating func attackChain(on device: SimulatedDevice, from desktop: SimulatedProcess, into day: inout DayBuilder) -> (SimulatedProcess, Int64) {
         let user = world.users[device.primaryUser]
         let account = SimulatedAccount(user, netbios: world.netbios)
         let victim = Victim(device: device, account: account)
@@ -187,6 +188,7 @@ extension Simulator {
             evidence: [processEvidence(dumper, device: device, role: "Impacted"), machineEvidence(device), userEvidence(user, account: account)],
             into: &day
         )
+        return (implant, time + 5 * DateTimeTicks.perSecond)
     }
 
     // MARK: Pieces
@@ -197,7 +199,7 @@ extension Simulator {
         let account: SimulatedAccount
     }
 
-    private mutating func launch(
+    mutating func launch(
         _ binary: Binary,
         _ commandLine: String,
         parent: SimulatedProcess,
@@ -209,23 +211,25 @@ extension Simulator {
         start(binary, on: victim.device, at: time, as: victim.account, integrity: integrity, commandLine: commandLine, parent: parent, into: &day)
     }
 
-    private func fileFields(_ file: Binary, action: String, device: SimulatedDevice) -> [(String, JSONValue)] {
+    func fileFields(_ file: Binary, action: String, device: SimulatedDevice) -> [(String, JSONValue)] {
         [
             ("ActionType", .string(action)), ("FileName", .string(file.fileName)), ("FolderPath", .string(file.path)), ("SHA1", .string(file.sha1)),
             ("SHA256", .string(file.sha256)), ("MD5", .string(file.md5)), ("FileSize", .int(file.size)),
         ]
     }
 
-    private mutating func connectionFields(_ device: SimulatedDevice, port: Int64, url: String) -> [(String, JSONValue)] {
+    /// A successful outbound connection; to the attacker's server unless `remote` names an internal address.
+    mutating func connectionFields(_ device: SimulatedDevice, port: Int64, url: String, to remote: String = attackerIP) -> [(String, JSONValue)] {
         [
-            ("ActionType", .string("ConnectionSuccess")), ("RemoteIP", .string(Self.attackerIP)), ("RemotePort", .int(port)),
+            ("ActionType", .string("ConnectionSuccess")), ("RemoteIP", .string(remote)), ("RemotePort", .int(port)),
             ("RemoteUrl", .string(url)),
             ("LocalIP", .string(device.ip)), ("LocalPort", .int(Int64(random.int(49_152...65_000)))), ("Protocol", .string("Tcp")),
-            ("LocalIPType", .string("Private")), ("RemoteIPType", .string("Public")), ("ReportId", .int(reportId(device))),
+            ("LocalIPType", .string("Private")), ("RemoteIPType", .string(remote == Self.attackerIP ? "Public" : "Private")),
+            ("ReportId", .int(reportId(device))),
         ]
     }
 
-    private func processEvidence(_ process: SimulatedProcess, device: SimulatedDevice, role: String) -> [(String, JSONValue)] {
+    func processEvidence(_ process: SimulatedProcess, device: SimulatedDevice, role: String) -> [(String, JSONValue)] {
         [
             ("EntityType", .string("Process")), ("EvidenceRole", .string(role)), ("FileName", .string(process.binary.fileName)),
             ("FolderPath", .string(process.binary.path)), ("SHA1", .string(process.binary.sha1)), ("SHA256", .string(process.binary.sha256)),
@@ -234,14 +238,14 @@ extension Simulator {
         ]
     }
 
-    private func machineEvidence(_ device: SimulatedDevice) -> [(String, JSONValue)] {
+    func machineEvidence(_ device: SimulatedDevice) -> [(String, JSONValue)] {
         [
             ("EntityType", .string("Machine")), ("EvidenceRole", .string("Impacted")), ("DeviceId", .string(device.deviceId)),
             ("DeviceName", .string(device.name)), ("LocalIP", .string(device.ip)),
         ]
     }
 
-    private func userEvidence(_ user: SimulatedUser, account: SimulatedAccount) -> [(String, JSONValue)] {
+    func userEvidence(_ user: SimulatedUser, account: SimulatedAccount) -> [(String, JSONValue)] {
         [
             ("EntityType", .string("User")), ("EvidenceRole", .string("Impacted")), ("AccountName", .string(account.name)),
             ("AccountDomain", .string(account.domain)), ("AccountSid", .string(account.sid)), ("AccountObjectId", .string(user.objectId)),
@@ -250,7 +254,7 @@ extension Simulator {
     }
 
     /// An `AlertInfo` row and one `AlertEvidence` row per entity, sharing the alert's id, title and techniques.
-    private mutating func alert(
+    mutating func alert(
         _ title: String,
         category: String,
         techniques: [String],

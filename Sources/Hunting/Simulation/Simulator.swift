@@ -34,6 +34,8 @@ public struct Simulator {
     private var reportIds: [String: Int64] = [:]
     /// Each device's `explorer.exe` of the current day: the desktop that users (and attackers) start programs from.
     var desktops: [String: SimulatedProcess] = [:]
+    /// Each device's `services.exe` of the current day, which starts services (PsExec's among them).
+    var serviceHosts: [String: SimulatedProcess] = [:]
 
     /// Column names per table: the `InitiatingProcess…` columns differ between tables.
     private let columns: [String: Set<String>]
@@ -60,7 +62,10 @@ public struct Simulator {
         }
         if index == settings.days - 1, let victim = world.devices.first(where: { !$0.isServer }), let desktop = desktops[victim.deviceId] {
             // The attack of the simulation: the most recent day, on the first workstation.
-            attackChain(on: victim, from: desktop, into: &day)
+            let (implant, time) = attackChain(on: victim, from: desktop, into: &day)
+            if let target = world.devices.first(where: \.isServer) ?? world.devices.first(where: { $0.deviceId != victim.deviceId }) {
+                lateralMovement(from: victim, implant: implant, at: time, to: target, into: &day)
+            }
         }
         return day.rows.sorted { $0.0 < $1.0 }.enumerated().map { position, row in
             IngestRow(table: row.1, position: position + 1, fields: row.2)
@@ -177,6 +182,7 @@ public struct Simulator {
             parentName: "wininit.exe",
             into: &day
         )
+        serviceHosts[device.deviceId] = services
         time += Int64(random.int(5...30)) * DateTimeTicks.perSecond
         _ = start(
             Binaries.defender,
