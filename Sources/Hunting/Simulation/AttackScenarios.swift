@@ -162,12 +162,10 @@ extension Simulator {
             ],
             into: &day
         )
-        alert(
+        endpointAlert(
             "Suspicious PowerShell download cradle",
             category: "Execution",
             techniques: ["PowerShell (T1059.001)", "Ingress Tool Transfer (T1105)"],
-            source: "Microsoft Defender for Endpoint",
-            detection: "EDR",
             severity: "High",
             at: powershell.created + 30 * DateTimeTicks.perSecond,
             evidence: [
@@ -177,12 +175,10 @@ extension Simulator {
             ],
             into: &day
         )
-        alert(
+        endpointAlert(
             "Suspicious access to LSASS service memory",
             category: "CredentialAccess",
             techniques: ["LSASS Memory (T1003.001)"],
-            source: "Microsoft Defender for Endpoint",
-            detection: "EDR",
             severity: "High",
             at: dumper.created + 20 * DateTimeTicks.perSecond,
             evidence: [processEvidence(dumper, device: device, role: "Impacted"), machineEvidence(device), userEvidence(user, account: account)],
@@ -251,6 +247,29 @@ extension Simulator {
             ("AccountDomain", .string(account.domain)), ("AccountSid", .string(account.sid)), ("AccountObjectId", .string(user.objectId)),
             ("AccountUpn", .string(user.upn)),
         ]
+    }
+
+    /// An alert of Defender for Endpoint's EDR.
+    mutating func endpointAlert(
+        _ title: String,
+        category: String,
+        techniques: [String],
+        severity: String,
+        at time: Int64,
+        evidence: [[(String, JSONValue)]],
+        into day: inout DayBuilder
+    ) {
+        alert(
+            title,
+            category: category,
+            techniques: techniques,
+            source: "Microsoft Defender for Endpoint",
+            detection: "EDR",
+            severity: severity,
+            at: time,
+            evidence: evidence,
+            into: &day
+        )
     }
 
     /// An `AlertInfo` row and one `AlertEvidence` row per entity, sharing the alert's id, title and techniques.

@@ -131,12 +131,10 @@ extension Simulator {
                 ]
             )
         }
-        alert(
+        endpointAlert(
             "Lateral movement using PsExec",
             category: "LateralMovement",
             techniques: ["SMB/Windows Admin Shares (T1021.002)", "Service Execution (T1569.002)"],
-            source: "Microsoft Defender for Endpoint",
-            detection: "EDR",
             severity: "High",
             at: service.created + 30 * DateTimeTicks.perSecond,
             evidence: [
@@ -145,12 +143,10 @@ extension Simulator {
             ],
             into: &day
         )
-        alert(
+        endpointAlert(
             "Ransomware behavior detected in the file system",
             category: "Ransomware",
             techniques: ["Inhibit System Recovery (T1490)", "Data Encrypted for Impact (T1486)"],
-            source: "Microsoft Defender for Endpoint",
-            detection: "EDR",
             severity: "High",
             at: renameTime,
             evidence: [
