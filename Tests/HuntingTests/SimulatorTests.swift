@@ -102,8 +102,9 @@ struct SimulatorTests {
         let alerts = rows.filter { $0.table == "AlertInfo" }
         #expect(
             alerts.compactMap { string($0, "Title") }.sorted() == [
-                "Lateral movement using PsExec", "Ransomware behavior detected in the file system", "Suspicious PowerShell download cradle",
-                "Suspicious access to LSASS service memory", "Suspicious email attachment delivered",
+                "Lateral movement using PsExec", "Password spray followed by a sign-in from an unfamiliar location",
+                "Ransomware behavior detected in the file system", "Suspected Kerberos SPN exposure", "Suspicious PowerShell download cradle",
+                "Suspicious access to LSASS service memory", "Suspicious email attachment delivered", "Suspicious inbox forwarding rule",
             ]
         )
         let alertIds = Set(alerts.compactMap { string($0, "AlertId") })
@@ -128,5 +129,23 @@ struct SimulatorTests {
         let renames = rows.filter { $0.table == "DeviceFileEvents" && string($0, "ActionType") == "FileRenamed" && string($0, "DeviceId") == target }
         #expect(renames.count == 200)
         #expect(renames.allSatisfy { string($0, "FileName")?.hasSuffix(".locked") == true })
+    }
+
+    @Test("identity attacks: a password spray then a foreign sign-in and a forwarding inbox rule; LDAP recon and Kerberos service tickets")
+    func identityAttacks() throws {
+        let rows = try Self.rows()
+        let spray = rows.filter { $0.table == "EntraIdSignInEvents" && string($0, "IPAddress") == "192.0.2.66" }
+        #expect(spray.filter { int($0, "ErrorCode") == 50126 }.count == 5)
+        #expect(spray.filter { int($0, "ErrorCode") == 0 }.count == 1)
+        let victim = try #require(spray.first.flatMap { string($0, "AccountObjectId") })
+        #expect(rows.filter { $0.table == "EntraIdSignInEvents" && int($0, "ErrorCode") == 0 }.count > Self.settings.users)
+        let rule = try #require(rows.first { $0.table == "CloudAppEvents" && string($0, "ActionType") == "New-InboxRule" })
+        #expect(string(rule, "AccountObjectId") == victim)
+        #expect(string(rule, "RawEventData")?.contains("payments.update@protonmail.test") == true)
+        let ldap = rows.filter { $0.table == "IdentityQueryEvents" }
+        #expect(ldap.contains { string($0, "Query")?.contains("servicePrincipalName=*") == true })
+        let tickets = rows.filter { $0.table == "IdentityLogonEvents" && string($0, "Protocol") == "Kerberos" }
+        #expect(tickets.count == 3)
+        #expect(Set(ldap.compactMap { string($0, "DeviceName") }) == Set(tickets.compactMap { string($0, "DeviceName") }))
     }
 }

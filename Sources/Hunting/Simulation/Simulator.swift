@@ -63,6 +63,9 @@ public struct Simulator {
         if index == settings.days - 1, let victim = world.devices.first(where: { !$0.isServer }), let desktop = desktops[victim.deviceId] {
             // The attack of the simulation: the most recent day, on the first workstation.
             let (implant, time) = attackChain(on: victim, from: desktop, into: &day)
+            kerberoasting(from: victim, as: implant.account, at: time, into: &day)
+            let mailVictim = world.users[(victim.primaryUser + 1) % world.users.count]
+            businessEmailCompromise(of: mailVictim, at: day.dayStart + 13 * 3_600 * DateTimeTicks.perSecond, into: &day)
             if let target = world.devices.first(where: \.isServer) ?? world.devices.first(where: { $0.deviceId != victim.deviceId }) {
                 lateralMovement(from: victim, implant: implant, at: time, to: target, into: &day)
             }
@@ -136,6 +139,7 @@ public struct Simulator {
     private static let subjects = ["Weekly update", "Invoice attached", "Meeting notes", "Your subscription", "Quarterly review", "Lunch on Friday?"]
 
     private mutating func mail(for user: SimulatedUser, into day: inout DayBuilder) {
+        signIn(user, at: day.at(hour: random.int(7...9), random: &random), into: &day)
         for _ in 0..<random.int(2...6) {
             let sender = random.pick(Self.senders)
             day.add(
