@@ -90,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "mtp",
             dependencies: [
-                "Server", "Identity", "StoreSQLite", "Store", "Hunting", "KQL",
+                "Server", "Identity", "StoreSQLite", "Store", "Hunting", "KQL", "Defender",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -118,7 +118,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "CLITests", dependencies: ["mtp", "Server", "TestSupport"], swiftSettings: strictSettings),
-        .testTarget(name: "HuntingTests", dependencies: ["Hunting", "KQL", "Store", "OpenMTPModels"], swiftSettings: strictSettings),
+        .testTarget(name: "HuntingTests", dependencies: ["Hunting", "Defender", "KQL", "Store", "OpenMTPModels"], swiftSettings: strictSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store", "StoreSQLite", "OpenMTPModels"], swiftSettings: strictSettings),
         .testTarget(name: "KQLTests", dependencies: ["KQL", "KustoTime", "Hunting"], resources: [.copy("Resources")], swiftSettings: strictSettings),
         .testTarget(

@@ -1,8 +1,10 @@
 import ArgumentParser
+import Defender
 import Foundation
 import Hunting
 import OpenMTPModels
 import Store
+import StoreSQLite
 
 struct Simulate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -37,13 +39,20 @@ struct Simulate: AsyncParsableCommand {
             SimulationSettings(devices: devices, users: users, days: days, seed: seed, domain: tenantRecord.domain, end: Timestamp(Date())),
             catalog: catalog
         )
+        let store = try tenant.data.openStore()
         let progress = ProgressBar(total: days)
         var total = 0
+        var alertRows: [IngestRow] = []
         for day in 0..<days {
             progress.show(done: day, label: "day \(day + 1) of \(days), \(total) rows so far")
-            total += try await hunting.ingest(simulator.day(day), tenantId: tenantRecord.id).values.reduce(0, +)
+            let rows = simulator.day(day)
+            alertRows += rows.filter { $0.table == "AlertInfo" || $0.table == "AlertEvidence" }
+            total += try await hunting.ingest(rows, tenantId: tenantRecord.id).values.reduce(0, +)
         }
         progress.clear()
+        let incidents = AlertCorrelation.incidents(from: alertRows, firstIncidentId: try await store.nextIncidentId())
+        for incident in incidents { try await store.saveIncident(incident, tenantId: tenantRecord.id) }
         print("simulated \(days) days of \(devices) devices and \(users) users in \(tenantRecord.domain): \(total) rows (seed \(seed))")
+        for incident in incidents { print("  incident \(incident.incidentId)  \(incident.incidentName)  (\(incident.alerts.count) alerts)") }
     }
 }

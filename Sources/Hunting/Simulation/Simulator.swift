@@ -12,6 +12,8 @@ public struct SimulationSettings: Sendable {
     public var domain: String
     /// The moment the simulated data ends (usually now).
     public var end: Timestamp
+    /// Whether the last day carries the attack (phishing to ransomware, email compromise, Kerberoasting).
+    public var attacks = true
 
     public init(devices: Int, users: Int, days: Int, seed: UInt64, domain: String, end: Timestamp) {
         self.devices = devices
@@ -60,7 +62,9 @@ public struct Simulator {
             snapshot(of: device, into: &day)
             workday(on: device, into: &day)
         }
-        if index == settings.days - 1, let victim = world.devices.first(where: { !$0.isServer }), let desktop = desktops[victim.deviceId] {
+        if settings.attacks, index == settings.days - 1, let victim = world.devices.first(where: { !$0.isServer }),
+            let desktop = desktops[victim.deviceId]
+        {
             // The attack of the simulation: the most recent day, on the first workstation.
             let (implant, time) = attackChain(on: victim, from: desktop, into: &day)
             kerberoasting(from: victim, as: implant.account, at: time, into: &day)

@@ -140,10 +140,9 @@ enum DemoTenant {
         }
         try await hunting.ingest(rows, tenantId: tenant.id)
         // Background activity around the incidents' story: a small simulated estate (see `mtp simulate`).
-        var simulator = Simulator(
-            SimulationSettings(devices: 10, users: 6, days: 3, seed: 1, domain: domain, end: clock.now()),
-            catalog: hunting.catalog
-        )
+        var background = SimulationSettings(devices: 10, users: 6, days: 3, seed: 1, domain: domain, end: clock.now())
+        background.attacks = false  // the demo's incidents tell their own story
+        var simulator = Simulator(background, catalog: hunting.catalog)
         for day in 0..<3 { try await hunting.ingest(simulator.day(day), tenantId: tenant.id) }
         return DemoManifest(tenantId: tenant.id, tenantDomain: tenant.domain, authority: "", caFile: nil, apps: apps, users: users)
     }
