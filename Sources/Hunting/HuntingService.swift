@@ -46,9 +46,11 @@ public final class HuntingService: Sendable {
     /// Validates every row against its table's schema; when all fit, stores them durably in one transaction and
     /// then makes them visible to queries. When any row does not fit, nothing is stored and every problem is
     /// reported (at most ``maxReportedProblems``).
+    /// - Parameter unreadable: what the parser could not read of the same input; if anything, nothing is stored.
     /// - Returns: the number of rows ingested per table.
     @discardableResult
-    public func ingest(_ input: [IngestRow], tenantId: String) async throws -> [String: Int] {
+    public func ingest(_ input: [IngestRow], unreadable: [IngestProblem] = [], tenantId: String) async throws -> [String: Int] {
+        guard unreadable.isEmpty else { throw Self.rejection(unreadable) }
         var problems: [IngestProblem] = []
         var tables: [String: (decoder: RecordDecoder, rows: [[ScalarValue]], records: [String])] = [:]
         for row in input {
@@ -76,7 +78,7 @@ public final class HuntingService: Sendable {
     public static let maxReportedProblems = 20
 
     /// The error for a rejected import: how many problems, and the first of them.
-    public static func rejection(_ problems: [IngestProblem]) -> HuntingError {
+    static func rejection(_ problems: [IngestProblem]) -> HuntingError {
         let listed = problems.prefix(maxReportedProblems).map { String($0.description.trimmingSuffix(".")) }.joined(separator: "; ")
         let more = problems.count > maxReportedProblems ? "; and \(problems.count - maxReportedProblems) more" : ""
         return HuntingError(

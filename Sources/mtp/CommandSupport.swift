@@ -75,3 +75,24 @@ func reportingDomainErrors<T>(_ body: () async throws -> T) async throws -> T {
         throw CommandFailure(error.description)
     }
 }
+
+/// A one-line progress bar on standard error, drawn only on a terminal.
+final class ProgressBar {
+    private let total: Int
+    private let interactive = isatty(STDERR_FILENO) == 1
+
+    init(total: Int) { self.total = max(total, 1) }
+
+    func show(done: Int, label: String) {
+        guard interactive else { return }
+        let width = 30
+        let filled = width * done / total
+        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+        FileHandle.standardError.write(Data("\r\u{1B}[K[\(bar)] \(done)/\(total) \(label)".utf8))
+    }
+
+    func clear() {
+        guard interactive else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}

@@ -45,9 +45,8 @@ struct Import: AsyncParsableCommand {
             progress.show(done: index, label: "parsing")
             let parsed = IngestParser.parse(data, format: format.flatMap(IngestFormat.init(rawValue:)), table: table, fileName: file)
             do {
-                guard parsed.problems.isEmpty else { throw HuntingService.rejection(parsed.problems) }
                 progress.show(done: index, label: "storing \(parsed.rows.count) rows")
-                let counts = try await hunting.ingest(parsed.rows, tenantId: tenantRecord.id)
+                let counts = try await hunting.ingest(parsed.rows, unreadable: parsed.problems, tenantId: tenantRecord.id)
                 let rows = counts.values.reduce(0, +)
                 imported += rows
                 progress.clear()
@@ -62,26 +61,5 @@ struct Import: AsyncParsableCommand {
         progress.clear()
         print("imported \(imported) rows into \(tenantRecord.domain)" + (failed > 0 ? "; \(failed) file(s) refused" : ""))
         if failed > 0 { throw ExitCode(1) }
-    }
-}
-
-/// A one-line progress bar on standard error, drawn only on a terminal.
-final class ProgressBar {
-    private let total: Int
-    private let interactive = isatty(STDERR_FILENO) == 1
-
-    init(total: Int) { self.total = max(total, 1) }
-
-    func show(done: Int, label: String) {
-        guard interactive else { return }
-        let width = 30
-        let filled = width * done / total
-        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        FileHandle.standardError.write(Data("\r\u{1B}[K[\(bar)] \(done)/\(total) \(label)".utf8))
-    }
-
-    func clear() {
-        guard interactive else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
 }

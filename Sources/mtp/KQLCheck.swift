@@ -136,14 +136,10 @@ struct QueryChecker {
     }
 
     func check(_ text: String, id: String) -> Report {
-        let parsed = Parser.parseRecovering(text)
-        var problems = parsed.diagnostics.map { problem($0, stage: "syntax", in: text) }
-        var schema: [Report.Column] = []
-        if problems.isEmpty {
-            let analysis = Analyzer(catalog: catalog).analyze(parsed.ast)
-            problems += analysis.diagnostics.map { problem($0, stage: "semantic", in: text) }
-            schema = analysis.schema?.columns.map { Report.Column(name: $0.name, type: $0.type.rawValue) } ?? []
-        }
+        let checked = QueryEngine(catalog: catalog).check(text)
+        let problems =
+            checked.syntax.map { problem($0, stage: "syntax", in: text) } + checked.semantic.map { problem($0, stage: "semantic", in: text) }
+        let schema = checked.schema?.columns.map { Report.Column(name: $0.name, type: $0.type.rawValue) } ?? []
         return Report(id: id, ok: problems.isEmpty, diagnostics: problems, schema: schema)
     }
 

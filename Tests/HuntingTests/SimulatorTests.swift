@@ -25,12 +25,12 @@ struct SimulatorTests {
     }
 
     func string(_ row: IngestRow, _ column: String) -> String? {
-        if case .string(let value)? = row.fields.first(where: { $0.0 == column })?.1 { return value }
+        if case .string(let value)? = row[column] { return value }
         return nil
     }
 
     func int(_ row: IngestRow, _ column: String) -> Int64? {
-        if case .int(let value)? = row.fields.first(where: { $0.0 == column })?.1 { return value }
+        if case .int(let value)? = row[column] { return value }
         return nil
     }
 

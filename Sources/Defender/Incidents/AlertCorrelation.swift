@@ -130,7 +130,7 @@ public enum AlertCorrelation {
     }
 
     private static func text(_ row: IngestRow, _ column: String) -> String? {
-        guard case .string(let value)? = row.fields.first(where: { $0.0 == column })?.1, !value.isEmpty else { return nil }
+        guard case .string(let value)? = row[column], !value.isEmpty else { return nil }
         return value
     }
 

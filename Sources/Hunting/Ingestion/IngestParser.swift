@@ -6,6 +6,9 @@ public struct IngestRow: Sendable {
     public let table: String
     public let position: Int
     public let fields: [(String, JSONValue)]
+
+    /// The value of `column`, when the row has it.
+    public subscript(column: String) -> JSONValue? { fields.first { $0.0 == column }?.1 }
 }
 
 /// A row (or the input as a whole, position 0) that cannot be imported, and why.

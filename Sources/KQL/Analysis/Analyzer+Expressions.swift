@@ -37,9 +37,9 @@ extension Analyzer {
             _ = analyze(index, row: row, aggregates: aggregates)
             return .scalar(dynamicAccess(base, row: row, aggregates: aggregates))
         case .pipe(let input, let op):
-            return .tabular(apply(op, to: tabular(input, row: row), row: row))
+            return .tabular(apply(op, to: tabular(input, row: row)))
         case .source(let op):
-            return .tabular(apply(op, to: nil, row: row))
+            return .tabular(apply(op, to: nil))
         }
     }
 

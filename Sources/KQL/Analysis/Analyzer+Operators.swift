@@ -1,7 +1,7 @@
 /// The columns each tabular operator produces from its input.
 extension Analyzer {
     /// Applies `op` to `input` (nil for operators that start a query).
-    func apply(_ op: TabularOperator, to input: RowSchema?, row outer: RowSchema? = nil) -> RowSchema {
+    func apply(_ op: TabularOperator, to input: RowSchema?) -> RowSchema {
         let output = columns(of: op, from: input ?? RowSchema(columns: []), input: input)
         guard output.columns.count <= Self.maxColumns else {
             report(.limitExceeded, "The '\(op.keyword.name)' operator would produce more than \(Self.maxColumns) columns.", at: op.keyword.span)
@@ -126,8 +126,10 @@ extension Analyzer {
                 output.set(ColumnSchema(name: output.unusedName(name), type: .dynamic))
             }
             return output
-        case .render, .as, .consume:
-            return op.kind == .consume ? RowSchema(columns: []) : rows
+        case .render, .as:
+            return rows
+        case .consume:
+            return RowSchema(columns: [])
         case .invoke(let call):
             return invoke(call, rows)
         case .getschema:

@@ -150,7 +150,4 @@ enum FunctionCatalog {
 
     /// Aggregates whose arguments name several output columns.
     static let multiColumnAggregates: Set<String> = ["arg_max", "arg_min", "argmax", "argmin", "take_any", "any", "percentiles", "percentilesw"]
-
-    /// Functions that take a tabular argument.
-    static let tabularFunctions: Set<String> = ["toscalar", "materialize"]
 }

@@ -94,13 +94,21 @@ public struct QueryEngine: Sendable {
         self.catalog = catalog
     }
 
+    /// The front end's verdict on a query: every syntax error, or (when the text parses) every semantic error and
+    /// the result's columns.
+    public func check(_ text: String) -> QueryCheck {
+        let parsed = Parser.parseRecovering(text)
+        guard parsed.diagnostics.isEmpty else { return QueryCheck(ast: parsed.ast, syntax: parsed.diagnostics, semantic: [], schema: nil) }
+        let analysis = Analyzer(catalog: catalog).analyze(parsed.ast)
+        return QueryCheck(ast: parsed.ast, syntax: [], semantic: analysis.diagnostics, schema: analysis.schema)
+    }
+
     /// Parses, analyzes and binds a query without running it; every syntax error, or else every semantic error, is
     /// reported at once.
     public func plan(_ text: String, now: Int64) throws(KQLError) -> LogicalPlan {
-        let ast = try Parser.parse(text)
-        let analysis = Analyzer(catalog: catalog).analyze(ast)
-        guard analysis.diagnostics.isEmpty else { throw KQLError(analysis.diagnostics) }
-        return try Binder(catalog: catalog, now: now).bind(ast)
+        let checked = check(text)
+        guard checked.diagnostics.isEmpty else { throw KQLError(checked.diagnostics) }
+        return try Binder(catalog: catalog, now: now).bind(checked.ast)
     }
 
     public func run(
@@ -111,4 +119,15 @@ public struct QueryEngine: Sendable {
     ) throws(KQLError) -> QueryResult {
         try Executor(source: source, limits: limits).run(try plan(text, now: now))
     }
+}
+
+/// What ``QueryEngine/check(_:)`` found.
+public struct QueryCheck: Sendable {
+    public let ast: QueryAST
+    public let syntax: [Diagnostic]
+    public let semantic: [Diagnostic]
+    /// The result's columns, when the query parses and has a tabular result.
+    public let schema: RowSchema?
+
+    public var diagnostics: [Diagnostic] { syntax + semantic }
 }

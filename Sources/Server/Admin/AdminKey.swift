@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Hummingbird
+import Identity
 import Logging
 
 /// The secret that authenticates calls to the admin API: 32 random bytes, base64url, in `<data>/admin.key`
@@ -27,8 +28,7 @@ struct AdminKey: Sendable {
             guard value.count >= 32 else { throw AdminKeyError(file: file.path) }
             return AdminKey(value: value)
         }
-        let value = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let value = SymmetricKey(size: .bits256).withUnsafeBytes { Base64URL.encode(Data($0)) }
         guard FileManager.default.createFile(atPath: file.path, contents: Data((value + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
             throw AdminKeyError(file: file.path)
         }

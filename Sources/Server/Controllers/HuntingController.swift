@@ -37,8 +37,7 @@ struct HuntingController {
         var request = request
         let body = Data(buffer: try await request.collectBody(upTo: maxImportSize))
         let parsed = IngestParser.parse(body, format: format, table: options["table"])
-        guard parsed.problems.isEmpty else { throw HuntingService.rejection(parsed.problems) }
-        let counts = try await hunting.ingest(parsed.rows, tenantId: caller.tenantId)
+        let counts = try await hunting.ingest(parsed.rows, unreadable: parsed.problems, tenantId: caller.tenantId)
         context.logger.info("hunt.imported", metadata: ["hunt.rows": "\(counts.values.reduce(0, +))"])
         return try JSONResponses.api(ImportResult(importedRows: counts.values.reduce(0, +), tables: counts))
     }
