@@ -10,6 +10,8 @@ public struct HuntingError: Error, Sendable, CustomStringConvertible {
         /// Event records that do not fit their table.
         case invalidRecords = "InvalidRecords"
         case schemaUnavailable = "SchemaUnavailable"
+        /// Stored hunting data that does not read back.
+        case corruptData = "CorruptData"
     }
 
     public let code: Code

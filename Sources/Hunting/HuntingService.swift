@@ -4,10 +4,12 @@ public import OpenMTPModels
 public import Store
 import Synchronization
 
-/// Advanced hunting for every tenant: durable event ingestion, in-memory columnar tables per tenant, and
-/// bounded query execution.
+/// Advanced hunting for every tenant: durable ingestion into column segments held in memory, compaction and
+/// retention of those segments, and bounded query execution.
 ///
-/// Each tenant's tables are separate values; a query sees only the tables of the tenant it runs for.
+/// Each tenant's tables are separate; a query sees only the tables of the tenant it runs for. Writes (ingest,
+/// compaction, retention) go one at a time; each is one transaction of the store, published to queries once it is
+/// durable.
 public final class HuntingService: Sendable {
     /// Bounds on queries; the defaults are the service's documented limits.
     public struct Limits: Sendable {
@@ -22,78 +24,145 @@ public final class HuntingService: Sendable {
     }
 
     public let catalog: HuntingCatalog
-    private let store: any HuntingEventStore
+    private let store: any HuntingSegmentStore
     private let limits: Limits
-    private let gate: QueryGate
-    private let tenants = Mutex<[String: TenantTables]>([:])
+    private let gate: AsyncSemaphore
+    private let writer = AsyncSemaphore(capacity: 1)
+    private let data = TenantSegments()
 
-    public init(catalog: HuntingCatalog, store: any HuntingEventStore, limits: Limits = Limits()) {
+    /// Segments smaller than this are merged once ``compactionFanIn`` of them pile up in a table.
+    static let smallSegmentRows = 65_536
+    static let compactionFanIn = 8
+
+    public init(catalog: HuntingCatalog, store: any HuntingSegmentStore, limits: Limits = Limits()) {
         self.catalog = catalog
         self.store = store
         self.limits = limits
-        self.gate = QueryGate(capacity: limits.concurrentQueries)
+        self.gate = AsyncSemaphore(capacity: limits.concurrentQueries)
     }
 
-    /// Loads every stored event into memory; call once at start-up.
-    public func loadStoredEvents() async throws {
-        for batch in try await store.allEvents() {
-            guard let schema = catalog.table(named: batch.table) else { continue }
-            let rows = try RecordDecoder(schema: schema).decode(batch.records)
-            append(rows, schema: schema, tenantId: batch.tenantId)
+    /// Loads every stored segment into memory; call once at start-up. Segments of tables the schema no longer has
+    /// are left in the store, unread.
+    /// - Returns: the rows loaded.
+    @discardableResult
+    public func loadStoredSegments() throws -> Int {
+        var loaded: [String: [String: [StoredSegment]]] = [:]
+        var rows = 0
+        try store.forEachSegment { stored in
+            guard let schema = catalog.table(named: stored.table) else { return }
+            let segment = try SegmentCodec.decode(stored.bytes, schema: schema)
+            loaded[stored.tenantId, default: [:]][stored.table, default: []].append(StoredSegment(id: stored.id, segment: segment))
+            rows += segment.rowCount
         }
+        for (tenantId, tables) in loaded {
+            for (table, segments) in tables { data.publish(tenantId: tenantId, table: table, adding: segments) }
+        }
+        return rows
     }
 
-    /// Validates every row against its table's schema; when all fit, stores them durably in one transaction and
-    /// then makes them visible to queries. When any row does not fit, nothing is stored and every problem is
-    /// reported (at most ``maxReportedProblems``).
-    /// - Parameter unreadable: what the parser could not read of the same input; if anything, nothing is stored.
+    /// Stores a checked batch durably and then makes its rows visible to queries. A batch with any problem is
+    /// refused whole (nothing is stored) with every problem reported (the first ``maxReportedProblems`` in the
+    /// message).
     /// - Returns: the number of rows ingested per table.
     @discardableResult
-    public func ingest(_ input: [IngestRow], unreadable: [IngestProblem] = [], tenantId: String) async throws -> [String: Int] {
-        guard unreadable.isEmpty else { throw Self.rejection(unreadable) }
-        var problems: [IngestProblem] = []
-        var tables: [String: (decoder: RecordDecoder, rows: [[ScalarValue]], records: [String])] = [:]
-        for row in input {
-            if tables[row.table] == nil, let schema = catalog.table(named: row.table) {
-                tables[row.table] = (RecordDecoder(schema: schema), [], [])
-            }
-            guard let decoder = tables[row.table]?.decoder else {
-                problems.append(IngestProblem(position: row.position, column: nil, message: "'\(row.table)' is not an advanced hunting table."))
-                continue
-            }
-            let (values, rowProblems) = decoder.row(row.fields, position: row.position)
-            problems += rowProblems
-            if rowProblems.isEmpty {
-                tables[row.table]!.rows.append(values)
-                tables[row.table]!.records.append(JSONValue.object(row.fields).serialized)
+    public func ingest(_ batch: IngestBatch, tenantId: String) async throws -> [String: Int] {
+        guard batch.problems.isEmpty else { throw Self.rejection(batch.problems, total: batch.problemCount) }
+        let tables = batch.segments()
+        let added = tables.flatMap { table in
+            table.segments.map { NewHuntingSegment(tenantId: tenantId, table: table.table, rowCount: $0.rowCount, bytes: SegmentCodec.encode($0)) }
+        }
+        try await writer.holding {
+            let ids = try await store.commitSegments(adding: added, removing: [])
+            var next = ids.makeIterator()
+            for table in tables {
+                let stored = table.segments.map { StoredSegment(id: next.next()!, segment: $0) }
+                data.publish(tenantId: tenantId, table: table.table, adding: stored)
+                try await compactIfNeeded(tenantId: tenantId, table: table.table)
             }
         }
-        guard problems.isEmpty else { throw Self.rejection(problems) }
-        let filled = tables.filter { !$0.value.rows.isEmpty }
-        try await store.appendEvents(filled.map { HuntingEventBatch(tenantId: tenantId, table: $0.key, records: $0.value.records) })
-        for (_, table) in filled { append(table.rows, schema: table.decoder.schema, tenantId: tenantId) }
-        return filled.mapValues(\.rows.count)
+        return Dictionary(tables.map { ($0.table, $0.rows) }, uniquingKeysWith: +)
+    }
+
+    /// Ingests rows given as JSON values (the simulator's and the demo's), as one batch.
+    @discardableResult
+    public func ingest(_ rows: [IngestRow], tenantId: String) async throws -> [String: Int] {
+        var batch = IngestBatch(catalog: catalog)
+        for row in rows { batch.add(row) }
+        return try await ingest(batch, tenantId: tenantId)
+    }
+
+    /// Drops every row whose `Timestamp` is before `cutoff` (ticks), in every tenant: whole segments when all
+    /// their rows are older, else the segment is rewritten with the rows it keeps. Tables without a `Timestamp`
+    /// (inventories) are kept.
+    /// - Returns: the number of rows dropped.
+    @discardableResult
+    public func dropRows(before cutoff: Int64) async throws -> Int {
+        try await writer.holding {
+            var dropped = 0
+            for (tenantId, table) in data.tables {
+                let expired = data.segments(tenantId: tenantId, table: table).filter { ($0.segment.timeRange?.lowerBound ?? .max) < cutoff }
+                guard !expired.isEmpty else { continue }
+                var kept: [Segment] = []
+                for stored in expired {
+                    let segment = stored.segment
+                    guard segment.timeRange!.upperBound >= cutoff, let time = segment.schema.columnIndex(Segment.timeColumn) else {
+                        dropped += segment.rowCount
+                        continue
+                    }
+                    let rows = (0..<segment.rowCount).filter { row in
+                        if case .datetime(let ticks) = segment.value(row: row, column: time) { return ticks >= cutoff }
+                        return true
+                    }
+                    dropped += segment.rowCount - rows.count
+                    kept.append(SegmentBuilder.merge([(segment, rows)], schema: segment.schema))
+                }
+                try await replace(expired, with: kept, tenantId: tenantId, table: table)
+            }
+            return dropped
+        }
+    }
+
+    /// How much data is held in memory.
+    public var statistics: HuntingStatistics { data.statistics }
+
+    /// Each table's segments of one tenant, for exports.
+    func tables(tenantId: String) -> TenantTables { data.snapshot(tenantId: tenantId) }
+
+    /// Merges a table's small segments into one once enough of them pile up (every batch makes at least one
+    /// segment per table it touches). Runs while holding the writer.
+    private func compactIfNeeded(tenantId: String, table: String) async throws {
+        let small = data.segments(tenantId: tenantId, table: table).filter { $0.segment.rowCount < Self.smallSegmentRows }
+        guard small.count >= Self.compactionFanIn, let schema = catalog.table(named: table) else { return }
+        let merged = SegmentBuilder.merge(small.map { ($0.segment, nil) }, schema: schema)
+        try await replace(small, with: [merged], tenantId: tenantId, table: table)
+    }
+
+    /// Replaces segments of one table in the store, in one transaction, then in memory.
+    private func replace(_ old: [StoredSegment], with new: [Segment], tenantId: String, table: String) async throws {
+        let added = new.filter { $0.rowCount > 0 }
+        let ids = try await store.commitSegments(
+            adding: added.map { NewHuntingSegment(tenantId: tenantId, table: table, rowCount: $0.rowCount, bytes: SegmentCodec.encode($0)) },
+            removing: old.map(\.id)
+        )
+        data.publish(
+            tenantId: tenantId,
+            table: table,
+            adding: zip(ids, added).map { StoredSegment(id: $0, segment: $1) },
+            removing: Set(old.map(\.id))
+        )
     }
 
     public static let maxReportedProblems = 20
 
     /// The error for a rejected import: how many problems, and the first of them.
-    static func rejection(_ problems: [IngestProblem]) -> HuntingError {
+    static func rejection(_ problems: [IngestProblem], total: Int) -> HuntingError {
         let listed = problems.prefix(maxReportedProblems).map { String($0.description.trimmingSuffix(".")) }.joined(separator: "; ")
-        let more = problems.count > maxReportedProblems ? "; and \(problems.count - maxReportedProblems) more" : ""
+        let more = total > maxReportedProblems ? "; and \(total - maxReportedProblems) more" : ""
         return HuntingError(
             .invalidRecords,
-            "Nothing was imported: \(problems.count) problem\(problems.count == 1 ? "" : "s") — \(listed)\(more).",
+            "Nothing was imported: \(total) problem\(total == 1 ? "" : "s") — \(listed)\(more).",
             problems: problems
         )
-    }
-
-    private func append(_ rows: [[ScalarValue]], schema: TableSchema, tenantId: String) {
-        tenants.withLock { tenants in
-            var builder = tenants[tenantId]?.tables[schema.name].map(TableBuilder.init(appendingTo:)) ?? TableBuilder(schema: schema)
-            for row in rows { builder.append(row) }
-            tenants[tenantId, default: TenantTables()].tables[schema.name] = builder.build()
-        }
     }
 
     /// Runs a query over the tenant's data and shapes the result as the API returns it.
@@ -105,7 +174,7 @@ public final class HuntingService: Sendable {
         } catch {
             throw HuntingError(.invalidQuery, Self.message(for: error, in: query), diagnostics: error.diagnostics)
         }
-        let source = tenants.withLock { $0[tenantId] ?? TenantTables() }
+        let source = data.snapshot(tenantId: tenantId)
         let clock = ContinuousClock()
         await gate.enter()
         let started = clock.now
@@ -156,13 +225,6 @@ private final class CancellationFlag: Sendable {
     private let flag = Atomic<Bool>(false)
     var isSet: Bool { flag.load(ordering: .relaxed) }
     func set() { flag.store(true, ordering: .relaxed) }
-}
-
-/// One tenant's tables.
-struct TenantTables: TableSource {
-    var tables: [String: ColumnarTable] = [:]
-
-    func rows(of table: String) -> ColumnarTable? { tables[table] }
 }
 
 extension String {

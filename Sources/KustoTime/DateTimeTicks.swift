@@ -29,7 +29,13 @@ public enum DateTimeTicks {
     /// Parses a date, optionally followed by `T` or a space and `HH:mm[:ss[.f…]]`, then `Z`, `±hh[:]mm` or
     /// nothing (UTC). Fractions beyond seven digits are read and dropped.
     public static func parse(_ text: some StringProtocol) -> Int64? {
-        var scanner = DigitScanner(Array(text.utf8))
+        var text = String(text)
+        return text.withUTF8 { parse(utf8: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// ``parse(_:)`` over UTF-8 bytes, without making a string.
+    public static func parse(utf8: UnsafeRawBufferPointer) -> Int64? {
+        var scanner = DigitScanner(utf8)
         guard let year = scanner.number(digits: 4), scanner.skip("-"), let month = scanner.number(digits: 2), scanner.skip("-"),
             let day = scanner.number(digits: 2), (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year)
         else { return nil }
@@ -102,10 +108,10 @@ public enum DateTimeTicks {
 
 /// Reads fixed-width digit groups and separators from ASCII bytes.
 struct DigitScanner {
-    private let bytes: [UInt8]
+    private let bytes: UnsafeRawBufferPointer
     private var index = 0
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
     var isAtEnd: Bool { index == bytes.count }
 
@@ -118,7 +124,7 @@ struct DigitScanner {
     mutating func number(digits: Int) -> Int64? {
         guard index + digits <= bytes.count else { return nil }
         var value: Int64 = 0
-        for byte in bytes[index..<index + digits] {
+        for byte in UnsafeRawBufferPointer(rebasing: bytes[index..<index + digits]) {
             guard (48...57).contains(byte) else { return nil }
             value = value * 10 + Int64(byte - 48)
         }

@@ -44,8 +44,8 @@ public func buildApplication(
     logger.logLevel = configuration.logLevel
 
     let keys = try await SigningKeys.load(from: stores.signingKeys, clock: clock)
-    let hunting = HuntingService(catalog: try HuntingCatalog.bundled(), store: stores.events)
-    try await hunting.loadStoredEvents()
+    let hunting = HuntingService(catalog: try HuntingCatalog.bundled(), store: stores.segments)
+    try hunting.loadStoredSegments()
     let directory = DirectoryService(store: stores.directory, clock: clock)
     let tls = try ServerTLS.load(configuration.tls, dataDirectory: configuration.dataDirectory, host: configuration.host)
 

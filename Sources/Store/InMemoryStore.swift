@@ -2,7 +2,7 @@ public import OpenMTPModels
 import Synchronization
 
 /// Every store protocol kept in process memory: for unit tests, never for a running server.
-public final class InMemoryStore: DirectoryStore, GrantStore, SigningKeyStore, IncidentStore, HuntingEventStore {
+public final class InMemoryStore: DirectoryStore, GrantStore, SigningKeyStore, IncidentStore, HuntingSegmentStore {
     private struct State {
         var tenants: [TenantRecord] = []
         var applications: [ApplicationRecord] = []
@@ -16,7 +16,8 @@ public final class InMemoryStore: DirectoryStore, GrantStore, SigningKeyStore, I
         var refreshTokens: [String: RefreshTokenRecord] = [:]
         var keys: [SigningKeyRecord] = []
         var incidents: [String: [Int64: Incident]] = [:]
-        var events: [HuntingEventBatch] = []
+        var segments: [(id: Int64, segment: NewHuntingSegment)] = []
+        var lastSegmentId: Int64 = 0
     }
 
     private let state = Mutex(State())
@@ -252,11 +253,21 @@ public final class InMemoryStore: DirectoryStore, GrantStore, SigningKeyStore, I
         state.withLock { state in (state.incidents.values.flatMap(\.keys).max() ?? 0) + 1 }
     }
 
-    public func appendEvents(_ batches: [HuntingEventBatch]) async throws {
-        state.withLock { $0.events += batches }
+    public func commitSegments(adding added: [NewHuntingSegment], removing removed: [Int64]) async throws -> [Int64] {
+        state.withLock { state in
+            let gone = Set(removed)
+            state.segments.removeAll { gone.contains($0.id) }
+            return added.map { segment in
+                state.lastSegmentId += 1
+                state.segments.append((state.lastSegmentId, segment))
+                return state.lastSegmentId
+            }
+        }
     }
 
-    public func allEvents() async throws -> [HuntingEventBatch] {
-        state.withLock { $0.events }
+    public func forEachSegment(_ body: (StoredHuntingSegment) throws -> Void) throws {
+        for (id, segment) in state.withLock({ $0.segments }) {
+            try segment.bytes.withUnsafeBytes { try body(StoredHuntingSegment(id: id, tenantId: segment.tenantId, table: segment.table, bytes: $0)) }
+        }
     }
 }

@@ -121,23 +121,40 @@ public protocol IncidentStore: Sendable {
     func nextIncidentId() async throws -> Int64
 }
 
-/// Raw advanced-hunting event records, one JSON object each, per tenant and table.
-public protocol HuntingEventStore: Sendable {
-    /// Stores every batch in one transaction: all of them, or (on error) none.
-    func appendEvents(_ batches: [HuntingEventBatch]) async throws
-    /// Every stored record, grouped by tenant and table, in insertion order.
-    func allEvents() async throws -> [HuntingEventBatch]
+/// Advanced hunting data as segments: opaque bytes (the hunting layer's column format) per tenant and table.
+public protocol HuntingSegmentStore: Sendable {
+    /// Adds `added` and deletes the segments `removed` in one durable transaction: when it returns, the change
+    /// survives a crash; when it throws, nothing changed. Returns the ids given to the added segments, in order.
+    func commitSegments(adding added: [NewHuntingSegment], removing removed: [Int64]) async throws -> [Int64]
+    /// Calls `body` with every stored segment, in the order they were added; the bytes are valid only during the call.
+    func forEachSegment(_ body: (StoredHuntingSegment) throws -> Void) throws
 }
 
-public struct HuntingEventBatch: Sendable, Equatable {
+public struct NewHuntingSegment: Sendable {
     public var tenantId: String
     public var table: String
-    public var records: [String]
+    public var rowCount: Int
+    public var bytes: [UInt8]
 
-    public init(tenantId: String, table: String, records: [String]) {
+    public init(tenantId: String, table: String, rowCount: Int, bytes: [UInt8]) {
         self.tenantId = tenantId
         self.table = table
-        self.records = records
+        self.rowCount = rowCount
+        self.bytes = bytes
+    }
+}
+
+public struct StoredHuntingSegment {
+    public var id: Int64
+    public var tenantId: String
+    public var table: String
+    public var bytes: UnsafeRawBufferPointer
+
+    public init(id: Int64, tenantId: String, table: String, bytes: UnsafeRawBufferPointer) {
+        self.id = id
+        self.tenantId = tenantId
+        self.table = table
+        self.bytes = bytes
     }
 }
 
@@ -147,25 +164,25 @@ public struct Stores: Sendable {
     public var grants: any GrantStore
     public var signingKeys: any SigningKeyStore
     public var incidents: any IncidentStore
-    public var events: any HuntingEventStore
+    public var segments: any HuntingSegmentStore
 
     public init(
         directory: any DirectoryStore,
         grants: any GrantStore,
         signingKeys: any SigningKeyStore,
         incidents: any IncidentStore,
-        events: any HuntingEventStore
+        segments: any HuntingSegmentStore
     ) {
         self.directory = directory
         self.grants = grants
         self.signingKeys = signingKeys
         self.incidents = incidents
-        self.events = events
+        self.segments = segments
     }
 
     /// One backend that implements every protocol.
-    public init(_ backend: some DirectoryStore & GrantStore & SigningKeyStore & IncidentStore & HuntingEventStore) {
-        self.init(directory: backend, grants: backend, signingKeys: backend, incidents: backend, events: backend)
+    public init(_ backend: some DirectoryStore & GrantStore & SigningKeyStore & IncidentStore & HuntingSegmentStore) {
+        self.init(directory: backend, grants: backend, signingKeys: backend, incidents: backend, segments: backend)
     }
 }
 

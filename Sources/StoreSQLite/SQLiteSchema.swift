@@ -135,6 +135,22 @@ enum SQLiteSchema {
                     """
             )
         }
+        migrator.registerMigration("v2-hunting-segments") { db in
+            // Hunting data moves from one JSON record a row to column segments; records of the pre-release format are
+            // not carried over.
+            try db.execute(
+                sql: """
+                    DROP TABLE hunting_event;
+                    CREATE TABLE hunting_segment (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        tenant_id TEXT NOT NULL REFERENCES tenant(id),
+                        table_name TEXT NOT NULL,
+                        row_count INTEGER NOT NULL,
+                        data BLOB NOT NULL
+                    );
+                    """
+            )
+        }
         return migrator
     }
 }

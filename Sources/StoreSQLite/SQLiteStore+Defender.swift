@@ -3,7 +3,7 @@ import GRDB
 public import OpenMTPModels
 public import Store
 
-extension SQLiteStore: SigningKeyStore, IncidentStore, HuntingEventStore {
+extension SQLiteStore: SigningKeyStore, IncidentStore, HuntingSegmentStore {
     // MARK: Signing keys
 
     public func signingKeys() async throws -> [SigningKeyRecord] {
@@ -77,34 +77,28 @@ extension SQLiteStore: SigningKeyStore, IncidentStore, HuntingEventStore {
         try await database.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(incident_id), 0) + 1 FROM incident") ?? 1 }
     }
 
-    // MARK: Hunting events
+    // MARK: Hunting segments
 
-    public func appendEvents(_ batches: [HuntingEventBatch]) async throws {
+    public func commitSegments(adding added: [NewHuntingSegment], removing removed: [Int64]) async throws -> [Int64] {
         try await database.write { db in
-            let statement = try db.makeStatement(sql: "INSERT INTO hunting_event (tenant_id, table_name, record) VALUES (?, ?, ?)")
-            for batch in batches {
-                for record in batch.records {
-                    try statement.execute(arguments: [batch.tenantId, batch.table, record])
-                }
+            for id in removed { try db.execute(sql: "DELETE FROM hunting_segment WHERE id = ?", arguments: [id]) }
+            let insert = try db.makeStatement(sql: "INSERT INTO hunting_segment (tenant_id, table_name, row_count, data) VALUES (?, ?, ?, ?)")
+            return try added.map { segment in
+                try insert.execute(arguments: [segment.tenantId, segment.table, segment.rowCount, Data(segment.bytes)])
+                return db.lastInsertedRowID
             }
         }
     }
 
-    public func allEvents() async throws -> [HuntingEventBatch] {
-        try await database.read { db in
-            var batches: [HuntingEventBatch] = []
-            let rows = try Row.fetchCursor(db, sql: "SELECT tenant_id, table_name, record FROM hunting_event ORDER BY seq")
+    public func forEachSegment(_ body: (StoredHuntingSegment) throws -> Void) throws {
+        try database.read { db in
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, tenant_id, table_name, data FROM hunting_segment ORDER BY id")
             while let row = try rows.next() {
-                let tenantId: String = row[0]
-                let table: String = row[1]
-                if let last = batches.indices.last, batches[last].tenantId == tenantId, batches[last].table == table {
-                    batches[last].records.append(row[2])
-                } else {
-                    batches.append(HuntingEventBatch(tenantId: tenantId, table: table, records: [row[2]]))
+                try row.withUnsafeData(atIndex: 3) { data in
+                    guard let data else { throw StoreError.corrupt("hunting segment \(row[0] as Int64) has no data") }
+                    try data.withUnsafeBytes { try body(StoredHuntingSegment(id: row[0], tenantId: row[1], table: row[2], bytes: $0)) }
                 }
             }
-            return batches
         }
     }
-
 }

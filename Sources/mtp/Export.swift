@@ -16,9 +16,10 @@ struct Export: AsyncParsableCommand {
 
     func run() async throws {
         let (_, tenantRecord) = try await tenant.resolve()
-        let export = EventExport(catalog: try HuntingCatalog.bundled(), store: try tenant.data.openStore())
+        let hunting = HuntingService(catalog: try HuntingCatalog.bundled(), store: try tenant.data.openStore())
+        try hunting.loadStoredSegments()
         let progress = ProgressBar(total: 1)
-        let counts = try await export.write(tenantId: tenantRecord.id, to: URL(fileURLWithPath: out, isDirectory: true)) { table in
+        let counts = try EventExport(hunting: hunting).write(tenantId: tenantRecord.id, to: URL(fileURLWithPath: out, isDirectory: true)) { table in
             progress.show(done: 0, label: "writing \(table)")
         }
         progress.clear()

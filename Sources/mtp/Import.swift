@@ -43,10 +43,11 @@ struct Import: AsyncParsableCommand {
             progress.show(done: index, label: "reading \(URL(fileURLWithPath: file).lastPathComponent)")
             let data = try Data(contentsOf: URL(fileURLWithPath: file))
             progress.show(done: index, label: "parsing")
-            let parsed = IngestParser.parse(data, format: format.flatMap(IngestFormat.init(rawValue:)), table: table, fileName: file)
+            var batch = IngestBatch(catalog: hunting.catalog)
+            IngestParser.parse(data, format: format.flatMap(IngestFormat.init(rawValue:)), table: table, fileName: file, into: &batch)
             do {
-                progress.show(done: index, label: "storing \(parsed.rows.count) rows")
-                let counts = try await hunting.ingest(parsed.rows, unreadable: parsed.problems, tenantId: tenantRecord.id)
+                progress.show(done: index, label: "storing \(batch.rowCount) rows")
+                let counts = try await hunting.ingest(batch, tenantId: tenantRecord.id)
                 let rows = counts.values.reduce(0, +)
                 imported += rows
                 progress.clear()

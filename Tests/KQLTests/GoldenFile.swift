@@ -31,11 +31,11 @@ struct GoldenFile {
         case error(String)
     }
 
-    let tables: [String: ColumnarTable]
+    let tables: [String: Segment]
     let cases: [Case]
 
     init(text: String) throws {
-        var tables: [String: ColumnarTable] = [:]
+        var tables: [String: Segment] = [:]
         var cases: [Case] = []
         let lines = text.components(separatedBy: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         var index = 0
@@ -59,7 +59,7 @@ struct GoldenFile {
             if head.hasPrefix("table ") {
                 let name = String(head.dropFirst(6))
                 let schema = TableSchema(name: name, columns: try Self.columns(body[1]))
-                var builder = TableBuilder(schema: schema)
+                var builder = SegmentBuilder(schema: schema)
                 for row in body.dropFirst(2) {
                     builder.append(try zip(schema.columns, Self.cells(row)).map { try Self.value($1, $0.type) })
                 }
@@ -130,7 +130,7 @@ struct GoldenError: Error, CustomStringConvertible {
 
 /// The tables of a golden file, as a source and a catalog.
 struct GoldenTables: TableSource, Catalog {
-    let tables: [String: ColumnarTable]
-    func rows(of table: String) -> ColumnarTable? { tables[table] }
+    let tables: [String: Segment]
+    func segments(of table: String) -> [Segment] { tables[table].map { [$0] } ?? [] }
     func table(named name: String) -> TableSchema? { tables[name]?.schema }
 }

@@ -23,144 +23,205 @@ public struct IngestProblem: Error, Sendable, Equatable, CustomStringConvertible
     }
 }
 
-/// Reads the import formats into rows; structural problems (not JSON, no table) are collected, not thrown.
+/// Reads the import formats into an ``IngestBatch``; structural problems (not JSON, no table) become its problems.
 public enum IngestParser {
     /// Imports larger than this, once decompressed, are refused.
     public static let maxBytes = 512 * 1024 * 1024
 
-    /// Rows and problems of `data` (gzip or not); a nil format is guessed from the content and `fileName`.
-    public static func parse(
-        _ data: Data,
-        format requested: IngestFormat?,
-        table: String?,
-        fileName: String = ""
-    )
-        -> (rows: [IngestRow], problems: [IngestProblem])
-    {
+    /// Reads `data` (gzip or not) into `batch`; a nil format is guessed from the content and `fileName`.
+    public static func parse(_ data: Data, format requested: IngestFormat?, table: String?, fileName: String = "", into batch: inout IngestBatch) {
         var bytes = data
         if Gzip.isCompressed(data) {
             guard let inflated = Gzip.decompress(data, limit: maxBytes) else {
-                return (
-                    [],
-                    [IngestProblem(position: 0, column: nil, message: "The gzip data is corrupt or larger than \(maxBytes) bytes once decompressed.")]
-                )
+                return batch.report(inputProblem("The gzip data is corrupt or larger than \(maxBytes) bytes once decompressed."))
             }
             bytes = inflated
         }
         let format = requested ?? IngestFormat.detect(Array(bytes.prefix(4096)), fileName: fileName)
-        if !format.namesTables, table == nil {
-            return ([], [IngestProblem(position: 0, column: nil, message: "The \(format.rawValue) format does not name its table: give the table.")])
+        guard format.namesTables || table != nil else {
+            return batch.report(inputProblem("The \(format.rawValue) format does not name its table: give the table."))
         }
-        switch format {
-        case .streaming: return streaming(bytes)
-        case .hunting: return hunting(bytes, table: table!)
-        case .csv: return csv(bytes, table: table!)
-        case .jsonl: return jsonLines(bytes) { object, position in (IngestRow(table: table!, position: position, fields: object), nil) }
+        bytes.withUnsafeBytes { raw in
+            switch format {
+            case .streaming: streaming(raw, into: &batch)
+            case .hunting: hunting(raw, table: table!, into: &batch)
+            case .csv: csv(Array(raw), table: table!, into: &batch)
+            case .jsonl:
+                jsonLines(raw, into: &batch) { scanner, batch, line throws(JSONSyntaxError) in
+                    try fields(&scanner, of: table!, at: line, into: &batch)
+                }
+            }
         }
+    }
+
+    private static func inputProblem(_ message: String) -> IngestProblem {
+        IngestProblem(position: 0, column: nil, message: message)
     }
 
     // MARK: Formats
 
-    /// An Event Hub message (`{"records":[…]}`) or storage lines (one record a line).
-    private static func streaming(_ bytes: Data) -> ([IngestRow], [IngestProblem]) {
-        if let value = try? JSONDecoder().decode(JSONValue.self, from: bytes), case .array(let records)? = value["records"] {
-            var rows: [IngestRow] = []
-            var problems: [IngestProblem] = []
-            for (index, record) in records.enumerated() {
-                switch streamingRow(record, position: index + 1) {
-                case .success(let row): rows.append(row)
-                case .failure(let problem): problems.append(problem)
+    /// An Event Hub message (`{"records":[…]}`, records numbered from 1) or storage lines (one record a line,
+    /// numbered by line).
+    private static func streaming(_ bytes: UnsafeRawBufferPointer, into batch: inout IngestBatch) {
+        var probe = JSONScanner(bytes)
+        let isMessage = (try? probe.beginObject()) != nil && (try? probe.nextKey()).flatMap { $0 }.map { $0.elementsEqual("records".utf8) } == true
+        guard isMessage else {
+            return jsonLines(bytes, into: &batch) { scanner, batch, line throws(JSONSyntaxError) in
+                try streamingRecord(&scanner, at: line, into: &batch)
+            }
+        }
+        var record = 0
+        do throws(JSONSyntaxError) {
+            try probe.beginArray()
+            while try probe.nextElement() {
+                record += 1
+                try streamingRecord(&probe, at: record, into: &batch)
+            }
+        } catch {
+            batch.report(
+                IngestProblem(position: record, column: nil, message: "The message is not valid JSON at byte \(error.offset): \(error.message).")
+            )
+        }
+    }
+
+    /// One record: its `category` names the table, its `properties` are the row (in either order).
+    private static func streamingRecord(_ scanner: inout JSONScanner, at position: Int, into batch: inout IngestBatch) throws(JSONSyntaxError) {
+        try scanner.beginObject()
+        var table: String?
+        var deferredProperties: Int?
+        var properties = false
+        while let key = try scanner.nextKey() {
+            if key.elementsEqual("category".utf8), case .text(let category) = try scanner.value() {
+                table = category.starts(with: prefix.utf8) ? String(decoding: category.dropFirst(prefix.utf8.count), as: UTF8.self) : nil
+            } else if key.elementsEqual("properties".utf8), scanner.peek() == UInt8(ascii: "{") {
+                properties = true
+                if let table {
+                    try fields(&scanner, of: table, at: position, into: &batch)
+                    deferredProperties = nil
+                } else {
+                    deferredProperties = scanner.index
+                    try scanner.skipValue()
+                }
+            } else {
+                try scanner.skipValue()
+            }
+        }
+        guard let table else {
+            return batch.report(
+                IngestProblem(position: position, column: nil, message: "A Streaming API record needs \"category\": \"\(prefix)<Table>\".")
+            )
+        }
+        guard properties else {
+            return batch.report(IngestProblem(position: position, column: nil, message: "A Streaming API record needs a \"properties\" object."))
+        }
+        if let deferredProperties {
+            var later = JSONScanner(scanner.bytes, from: deferredProperties)
+            try fields(&later, of: table, at: position, into: &batch)
+        }
+    }
+
+    private static let prefix = "AdvancedHunting-"
+
+    /// An object whose members are the columns of a row of `table`.
+    private static func fields(
+        _ scanner: inout JSONScanner,
+        of table: String,
+        at position: Int,
+        into batch: inout IngestBatch
+    ) throws(JSONSyntaxError) {
+        try scanner.beginObject()
+        let known = batch.beginRow(table: table, position: position)
+        while let key = try scanner.nextKey() {
+            let value = try scanner.value()
+            if known { batch.set(key, value) }
+        }
+        batch.finishRow()
+    }
+
+    /// `{"Schema":[{"Name","Type"}…],"Results":[{…}…]}` as the advanced hunting API answers; rows numbered from 1.
+    private static func hunting(_ bytes: UnsafeRawBufferPointer, table: String, into batch: inout IngestBatch) {
+        var scanner = JSONScanner(bytes)
+        var sawResults = false
+        var row = 0
+        do throws(JSONSyntaxError) {
+            try scanner.beginObject()
+            while let key = try scanner.nextKey() {
+                guard key.elementsEqual("Results".utf8), scanner.peek() == UInt8(ascii: "[") else {
+                    try scanner.skipValue()
+                    continue
+                }
+                sawResults = true
+                try scanner.beginArray()
+                while try scanner.nextElement() {
+                    row += 1
+                    if scanner.peek() == UInt8(ascii: "{") {
+                        try fields(&scanner, of: table, at: row, into: &batch)
+                    } else {
+                        batch.report(IngestProblem(position: row, column: nil, message: "A result row must be a JSON object."))
+                        try scanner.skipValue()
+                    }
                 }
             }
-            return (rows, problems)
-        }
-        return jsonLines(bytes) { object, position in
-            switch streamingRow(.object(object), position: position) {
-            case .success(let row): return (row, nil)
-            case .failure(let problem): return (nil, problem)
-            }
-        }
-    }
-
-    private static func streamingRow(_ record: JSONValue, position: Int) -> Result<IngestRow, IngestProblem> {
-        guard case .string(let category)? = record["category"], category.hasPrefix("AdvancedHunting-") else {
-            return .failure(
-                IngestProblem(position: position, column: nil, message: "A Streaming API record needs \"category\": \"AdvancedHunting-<Table>\".")
+        } catch {
+            sawResults = true
+            batch.report(
+                IngestProblem(position: row, column: nil, message: "The response is not valid JSON at byte \(error.offset): \(error.message).")
             )
         }
-        guard case .object(let properties)? = record["properties"] else {
-            return .failure(IngestProblem(position: position, column: nil, message: "A Streaming API record needs a \"properties\" object."))
+        if !sawResults {
+            batch.report(inputProblem("Not an advanced hunting response: a JSON object with a \"Results\" array is expected."))
         }
-        return .success(IngestRow(table: String(category.dropFirst("AdvancedHunting-".count)), position: position, fields: properties))
-    }
-
-    /// `{"Schema":[{"Name","Type"}…],"Results":[{…}…]}` as the advanced hunting API answers.
-    private static func hunting(_ bytes: Data, table: String) -> ([IngestRow], [IngestProblem]) {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: bytes), case .array(let results)? = value["Results"] else {
-            return (
-                [],
-                [
-                    IngestProblem(
-                        position: 0,
-                        column: nil,
-                        message: "Not an advanced hunting response: a JSON object with a \"Results\" array is expected."
-                    )
-                ]
-            )
-        }
-        var rows: [IngestRow] = []
-        var problems: [IngestProblem] = []
-        for (index, result) in results.enumerated() {
-            if case .object(let fields) = result {
-                rows.append(IngestRow(table: table, position: index + 1, fields: fields))
-            } else {
-                problems.append(IngestProblem(position: index + 1, column: nil, message: "A result row must be a JSON object."))
-            }
-        }
-        return (rows, problems)
     }
 
     /// One JSON object a line (CRLF or LF); blank lines are skipped; positions are line numbers.
-    private static func jsonLines(_ bytes: Data, row: ([(String, JSONValue)], Int) -> (IngestRow?, IngestProblem?)) -> ([IngestRow], [IngestProblem])
-    {
-        var rows: [IngestRow] = []
-        var problems: [IngestProblem] = []
+    private static func jsonLines(
+        _ bytes: UnsafeRawBufferPointer,
+        into batch: inout IngestBatch,
+        line read: (inout JSONScanner, inout IngestBatch, Int) throws(JSONSyntaxError) -> Void
+    ) {
+        var scanner = JSONScanner(bytes)
+        var lineStart = 0
         var lineNumber = 0
-        for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+        while lineStart < bytes.count {
             lineNumber += 1
-            let trimmed = line.last == UInt8(ascii: "\r") ? line.dropLast() : line[...]
-            if trimmed.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { continue }
-            guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(trimmed)), case .object(let object) = value else {
-                problems.append(IngestProblem(position: lineNumber, column: nil, message: "The line is not a JSON object."))
+            let lineEnd = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            defer { lineStart = lineEnd + 1 }
+            scanner.move(to: lineStart)
+            guard let first = scanner.peek(), scanner.index < lineEnd else { continue }
+            guard first == UInt8(ascii: "{") else {
+                batch.report(IngestProblem(position: lineNumber, column: nil, message: "The line is not a JSON object."))
                 continue
             }
-            let (parsed, problem) = row(object, lineNumber)
-            if let parsed { rows.append(parsed) }
-            if let problem { problems.append(problem) }
+            do throws(JSONSyntaxError) {
+                try read(&scanner, &batch, lineNumber)
+                if scanner.peek() != nil, scanner.index < lineEnd { throw scanner.fail("the end of the line") }
+            } catch {
+                let column = error.offset - lineStart + 1
+                batch.report(
+                    IngestProblem(position: lineNumber, column: nil, message: "The line is not valid JSON at character \(column): \(error.message).")
+                )
+            }
         }
-        return (rows, problems)
     }
 
     /// RFC 4180 CSV with a header row; every value is read as text and converted by its column's type, an empty
     /// value being null. Positions are record numbers after the header.
-    private static func csv(_ bytes: Data, table: String) -> ([IngestRow], [IngestProblem]) {
-        var records = CSVReader(Array(bytes)).records()
-        guard !records.isEmpty else { return ([], [IngestProblem(position: 0, column: nil, message: "The CSV has no header row.")]) }
+    private static func csv(_ bytes: [UInt8], table: String, into batch: inout IngestBatch) {
+        var records = CSVReader(bytes).records()
+        guard !records.isEmpty else { return batch.report(inputProblem("The CSV has no header row.")) }
         var header = records.removeFirst()
         if let first = header.first, first.hasPrefix("\u{FEFF}") { header[0] = String(first.dropFirst()) }
-        var rows: [IngestRow] = []
-        var problems: [IngestProblem] = []
         for (index, record) in records.enumerated() where !(record.count == 1 && record[0].isEmpty) {
             guard record.count == header.count else {
-                problems.append(
+                batch.report(
                     IngestProblem(position: index + 1, column: nil, message: "The record has \(record.count) fields; the header has \(header.count).")
                 )
                 continue
             }
-            let fields = zip(header, record).map { name, text in (name, text.isEmpty ? JSONValue.null : JSONValue.string(text)) }
-            rows.append(IngestRow(table: table, position: index + 1, fields: fields))
+            guard batch.beginRow(table: table, position: index + 1) else { continue }
+            for (name, text) in zip(header, record) { batch.set(name, text.isEmpty ? .null : .string(text)) }
+            batch.finishRow()
         }
-        return (rows, problems)
     }
 }
 

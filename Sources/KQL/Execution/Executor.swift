@@ -1,6 +1,7 @@
 /// Where the executor finds the rows of the tables a plan scans.
 public protocol TableSource: Sendable {
-    func rows(of table: String) -> ColumnarTable?
+    /// The table's segments; none when it has no rows.
+    func segments(of table: String) -> [Segment]
 }
 
 /// The output of a query: its schema and one dense column per schema column.
@@ -58,8 +59,9 @@ public struct Executor {
         }
         switch plan {
         case .scan(let schema):
-            let table = source.rows(of: schema.name) ?? ColumnarTable.empty(schema)
-            return Relation(columns: table.columns, selection: nil, rowCount: table.rowCount)
+            let segments = source.segments(of: schema.name)
+            let columns = schema.columns.indices.map { ColumnBuilder.concatenating(segments, column: $0, type: schema.columns[$0].type) }
+            return Relation(columns: columns, selection: nil, rowCount: segments.reduce(0) { $0 + $1.rowCount })
         case .filter(let input, let predicate):
             var relation = try execute(input)
             for conjunct in predicate.conjuncts {

@@ -36,8 +36,9 @@ struct HuntingController {
         }
         var request = request
         let body = Data(buffer: try await request.collectBody(upTo: maxImportSize))
-        let parsed = IngestParser.parse(body, format: format, table: options["table"])
-        let counts = try await hunting.ingest(parsed.rows, unreadable: parsed.problems, tenantId: caller.tenantId)
+        var batch = IngestBatch(catalog: hunting.catalog)
+        IngestParser.parse(body, format: format, table: options["table"], into: &batch)
+        let counts = try await hunting.ingest(batch, tenantId: caller.tenantId)
         context.logger.info("hunt.imported", metadata: ["hunt.rows": "\(counts.values.reduce(0, +))"])
         return try JSONResponses.api(ImportResult(importedRows: counts.values.reduce(0, +), tables: counts))
     }

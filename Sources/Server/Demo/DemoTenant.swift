@@ -134,11 +134,11 @@ enum DemoTenant {
         for incident in scenario.incidents {
             try await incidents.saveIncident(incident, tenantId: tenant.id)
         }
-        var rows: [IngestRow] = []
+        var batch = IngestBatch(catalog: hunting.catalog)
         for (table, records) in scenario.events.sorted(by: { $0.key < $1.key }) {
-            rows += IngestParser.parse(Data(records.joined(separator: "\n").utf8), format: .jsonl, table: table).rows
+            IngestParser.parse(Data(records.joined(separator: "\n").utf8), format: .jsonl, table: table, into: &batch)
         }
-        try await hunting.ingest(rows, tenantId: tenant.id)
+        try await hunting.ingest(batch, tenantId: tenant.id)
         // Background activity around the incidents' story: a small simulated estate (see `mtp simulate`).
         var background = SimulationSettings(devices: 10, users: 6, days: 3, seed: 1, domain: domain, end: clock.now())
         background.attacks = false  // the demo's incidents tell their own story
