@@ -13,17 +13,46 @@ public enum DateTimeTicks {
         let (year, month, day) = civil(fromDaysSinceEpoch: days - unixEpoch / perDay)
         let seconds = inDay / perSecond
         var fraction = inDay % perSecond
-        var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T"
-        text += pad(seconds / 3600, 2) + ":" + pad(seconds / 60 % 60, 2) + ":" + pad(seconds % 60, 2)
-        if fraction > 0 {
-            var digits = 7
-            while fraction % 10 == 0 {
-                fraction /= 10
-                digits -= 1
-            }
-            text += "." + pad(fraction, digits)
+        var fractionDigits = fraction > 0 ? 7 : 0
+        while fraction > 0, fraction % 10 == 0 {
+            fraction /= 10
+            fractionDigits -= 1
         }
-        return text + "Z"
+        let yearDigits = max(4, String(year).count)
+        let length = yearDigits + 16 + (fractionDigits > 0 ? fractionDigits + 1 : 0)
+        // Written digit by digit into the string's own storage: formatting is on the path of every exported row.
+        return String(unsafeUninitializedCapacity: length) { out in
+            var index = 0
+            func put(_ value: Int64, _ width: Int) {
+                var value = value
+                for position in stride(from: index + width - 1, through: index, by: -1) {
+                    out[position] = UInt8(48 + value % 10)
+                    value /= 10
+                }
+                index += width
+            }
+            func put(_ character: Character) {
+                out[index] = character.asciiValue!
+                index += 1
+            }
+            put(year, yearDigits)
+            put("-")
+            put(month, 2)
+            put("-")
+            put(day, 2)
+            put("T")
+            put(seconds / 3600, 2)
+            put(":")
+            put(seconds / 60 % 60, 2)
+            put(":")
+            put(seconds % 60, 2)
+            if fractionDigits > 0 {
+                put(".")
+                put(fraction, fractionDigits)
+            }
+            put("Z")
+            return index
+        }
     }
 
     /// Parses a date, optionally followed by `T` or a space and `HH:mm[:ss[.f…]]`, then `Z`, `±hh[:]mm` or
@@ -98,11 +127,6 @@ public enum DateTimeTicks {
         case 4, 6, 9, 11: 30
         default: 31
         }
-    }
-
-    private static func pad(_ value: Int64, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 }
 

@@ -24,10 +24,12 @@ struct Simulate: AsyncParsableCommand {
     var days = 7
     @Option(help: "The random seed.")
     var seed: UInt64 = 1
+    @Option(help: "Background events per device per hour (service hosts, library loads, logs, settings, task hosts).")
+    var activity = 10
 
     func validate() throws {
-        guard (1...100_000).contains(devices), (1...100_000).contains(users), (1...365).contains(days) else {
-            throw ValidationError("Use 1 to 100000 devices and users, and 1 to 365 days.")
+        guard (1...100_000).contains(devices), (1...100_000).contains(users), (1...365).contains(days), (0...10_000).contains(activity) else {
+            throw ValidationError("Use 1 to 100000 devices and users, 1 to 365 days and 0 to 10000 background events an hour.")
         }
     }
 
@@ -35,19 +37,18 @@ struct Simulate: AsyncParsableCommand {
         let (_, tenantRecord) = try await tenant.resolve()
         let catalog = try HuntingCatalog.bundled()
         let hunting = HuntingService(catalog: catalog, store: try tenant.data.openStore())
-        var simulator = Simulator(
-            SimulationSettings(devices: devices, users: users, days: days, seed: seed, domain: tenantRecord.domain, end: Timestamp(Date())),
-            catalog: catalog
-        )
+        var settings = SimulationSettings(devices: devices, users: users, days: days, seed: seed, domain: tenantRecord.domain, end: Timestamp(Date()))
+        settings.activity = activity
+        var simulator = Simulator(settings, catalog: catalog)
         let store = try tenant.data.openStore()
         let progress = ProgressBar(total: days)
         var total = 0
         var alertRows: [IngestRow] = []
         for day in 0..<days {
             progress.show(done: day, label: "day \(day + 1) of \(days), \(total) rows so far")
-            let rows = simulator.day(day)
-            alertRows += rows.filter { $0.table == "AlertInfo" || $0.table == "AlertEvidence" }
-            total += try await hunting.ingest(rows, tenantId: tenantRecord.id).values.reduce(0, +)
+            let (batch, alerts) = simulator.batch(ofDay: day, catalog: catalog) { $0.table == "AlertInfo" || $0.table == "AlertEvidence" }
+            alertRows += alerts
+            total += try await hunting.ingest(batch, tenantId: tenantRecord.id).values.reduce(0, +)
         }
         progress.clear()
         let incidents = AlertCorrelation.incidents(from: alertRows, firstIncidentId: try await store.nextIncidentId())

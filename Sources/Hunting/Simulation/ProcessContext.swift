@@ -13,10 +13,30 @@ struct SimulatedProcess: Sendable {
     let parentId: Int64
     let parentFileName: String
     let parentCreated: Int64
+    /// The columns an event started by this process carries (made once: a service host starts thousands of events).
+    let initiatingFields: [(String, JSONValue)]
 
-    /// The columns an event started by this process carries.
-    var initiatingFields: [(String, JSONValue)] {
-        [
+    init(
+        binary: Binary,
+        processId: Int64,
+        commandLine: String,
+        created: Int64,
+        account: SimulatedAccount,
+        integrity: String,
+        parentId: Int64,
+        parentFileName: String,
+        parentCreated: Int64
+    ) {
+        self.binary = binary
+        self.processId = processId
+        self.commandLine = commandLine
+        self.created = created
+        self.account = account
+        self.integrity = integrity
+        self.parentId = parentId
+        self.parentFileName = parentFileName
+        self.parentCreated = parentCreated
+        initiatingFields = [
             ("InitiatingProcessAccountDomain", .string(account.domain)), ("InitiatingProcessAccountName", .string(account.name)),
             ("InitiatingProcessAccountSid", .string(account.sid)), ("InitiatingProcessAccountUpn", account.upn.map(JSONValue.string) ?? .null),
             ("InitiatingProcessAccountObjectId", account.objectId.map(JSONValue.string) ?? .null),

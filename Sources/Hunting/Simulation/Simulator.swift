@@ -14,6 +14,9 @@ public struct SimulationSettings: Sendable {
     public var end: Timestamp
     /// Whether the last day carries the attack (phishing to ransomware, email compromise, Kerberoasting).
     public var attacks = true
+    /// Background events (service hosts' connections, library loads, logs, settings, task hosts) per device per
+    /// hour, on average.
+    public var activity = 10
 
     public init(devices: Int, users: Int, days: Int, seed: UInt64, domain: String, end: Timestamp) {
         self.devices = devices
@@ -50,33 +53,40 @@ public struct Simulator {
         self.random = random
     }
 
-    /// The rows of one day (0 is the oldest), in time order per device; call for every day in order.
-    public mutating func day(_ index: Int) -> [IngestRow] {
+    /// The rows of one day (0 is the oldest), handed to `emit` as they are made: per device, in the order its story
+    /// unfolds. Call for every day in order.
+    public mutating func day(_ index: Int, emit: (IngestRow) -> Void) {
         let dayStart = settings.end.ticks - Int64(settings.days - index) * DateTimeTicks.perDay
-        var day = DayBuilder(dayStart: dayStart, columns: columns)
-        for user in world.users {
-            snapshot(of: user, into: &day)
-            mail(for: user, into: &day)
-        }
-        for device in world.devices {
-            snapshot(of: device, into: &day)
-            workday(on: device, into: &day)
-        }
-        if settings.attacks, index == settings.days - 1, let victim = world.devices.first(where: { !$0.isServer }),
-            let desktop = desktops[victim.deviceId]
-        {
-            // The attack of the simulation: the most recent day, on the first workstation.
-            let (implant, time) = attackChain(on: victim, from: desktop, into: &day)
-            kerberoasting(from: victim, as: implant.account, at: time, into: &day)
-            let mailVictim = world.users[(victim.primaryUser + 1) % world.users.count]
-            businessEmailCompromise(of: mailVictim, at: day.dayStart + 13 * 3_600 * DateTimeTicks.perSecond, into: &day)
-            if let target = world.devices.first(where: \.isServer) ?? world.devices.first(where: { $0.deviceId != victim.deviceId }) {
-                lateralMovement(from: victim, implant: implant, at: time, to: target, into: &day)
+        withoutActuallyEscaping(emit) { emit in
+            var day = DayBuilder(dayStart: dayStart, columns: columns, emit: emit)
+            for user in world.users {
+                snapshot(of: user, into: &day)
+                mail(for: user, into: &day)
+            }
+            for device in world.devices {
+                snapshot(of: device, into: &day)
+                workday(on: device, into: &day)
+            }
+            if settings.attacks, index == settings.days - 1, let victim = world.devices.first(where: { !$0.isServer }),
+                let desktop = desktops[victim.deviceId]
+            {
+                // The attack of the simulation: the most recent day, on the first workstation.
+                let (implant, time) = attackChain(on: victim, from: desktop, into: &day)
+                kerberoasting(from: victim, as: implant.account, at: time, into: &day)
+                let mailVictim = world.users[(victim.primaryUser + 1) % world.users.count]
+                businessEmailCompromise(of: mailVictim, at: day.dayStart + 13 * 3_600 * DateTimeTicks.perSecond, into: &day)
+                if let target = world.devices.first(where: \.isServer) ?? world.devices.first(where: { $0.deviceId != victim.deviceId }) {
+                    lateralMovement(from: victim, implant: implant, at: time, to: target, into: &day)
+                }
             }
         }
-        return day.rows.sorted { $0.0 < $1.0 }.enumerated().map { position, row in
-            IngestRow(table: row.1, position: position + 1, fields: row.2)
-        }
+    }
+
+    /// The rows of one day, collected.
+    public mutating func day(_ index: Int) -> [IngestRow] {
+        var rows: [IngestRow] = []
+        day(index) { rows.append($0) }
+        return rows
     }
 
     // MARK: Inventory
@@ -191,6 +201,7 @@ public struct Simulator {
             into: &day
         )
         serviceHosts[device.deviceId] = services
+        background(on: device, services: services, into: &day)
         time += Int64(random.int(5...30)) * DateTimeTicks.perSecond
         _ = start(
             Binaries.defender,
@@ -365,11 +376,20 @@ public struct Simulator {
     }
 }
 
-/// The rows of one simulated day, with the columns every row of a device or process shares.
+/// Makes the rows of one simulated day, with the columns every row of a device or process shares, and hands them on.
 struct DayBuilder {
     let dayStart: Int64
     let columns: [String: Set<String>]
-    var rows: [(Int64, String, [(String, JSONValue)])] = []
+    let emit: (IngestRow) -> Void
+    private var position = 0
+    /// Per table, which of a process's initiating fields (always the same names in the same order) it has.
+    private var initiatingMasks: [String: [Bool]] = [:]
+
+    init(dayStart: Int64, columns: [String: Set<String>], emit: @escaping (IngestRow) -> Void) {
+        self.dayStart = dayStart
+        self.columns = columns
+        self.emit = emit
+    }
 
     func at(hour: Int, random: inout SeededRandom) -> Int64 {
         dayStart + Int64(hour) * 3_600 * DateTimeTicks.perSecond + Int64(random.int(0...3_599)) * DateTimeTicks.perSecond
@@ -383,9 +403,17 @@ struct DayBuilder {
         process: SimulatedProcess? = nil,
         _ fields: [(String, JSONValue)]
     ) {
-        var all: [(String, JSONValue)] = [("Timestamp", .string(DateTimeTicks.format(time)))]
+        var all: [(String, JSONValue)] = []
+        all.reserveCapacity(fields.count + 32)
+        all.append(("Timestamp", .string(DateTimeTicks.format(time))))
         if let device { all += [("DeviceId", .string(device.deviceId)), ("DeviceName", .string(device.name))] }
-        if let process { all += process.initiatingFields.filter { columns[table]?.contains($0.0) == true } }
-        rows.append((time, table, all + fields))
+        if let process {
+            let mask = initiatingMasks[table] ?? process.initiatingFields.map { columns[table]?.contains($0.0) == true }
+            initiatingMasks[table] = mask
+            for (field, wanted) in zip(process.initiatingFields, mask) where wanted { all.append(field) }
+        }
+        position += 1
+        all += fields
+        emit(IngestRow(table: table, position: position, fields: all))
     }
 }

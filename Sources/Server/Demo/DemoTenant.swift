@@ -142,6 +142,7 @@ enum DemoTenant {
         // Background activity around the incidents' story: a small simulated estate (see `mtp simulate`).
         var background = SimulationSettings(devices: 10, users: 6, days: 3, seed: 1, domain: domain, end: clock.now())
         background.attacks = false  // the demo's incidents tell their own story
+        background.activity = 2
         var simulator = Simulator(background, catalog: hunting.catalog)
         for day in 0..<3 { try await hunting.ingest(simulator.day(day), tenantId: tenant.id) }
         return DemoManifest(tenantId: tenant.id, tenantDomain: tenant.domain, authority: "", caFile: nil, apps: apps, users: users)
