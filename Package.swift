@@ -100,7 +100,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "openmtp-bench",
-            dependencies: ["KQL", "Hunting"],
+            dependencies: ["KQL", "Hunting", "Store", "StoreSQLite", "OpenMTPModels"],
             swiftSettings: strictSettings
         ),
         .target(

@@ -9,7 +9,7 @@ import Synchronization
 ///
 /// Each tenant's tables are separate; a query sees only the tables of the tenant it runs for. Writes (ingest,
 /// compaction, retention) go one at a time; each is one transaction of the store, published to queries once it is
-/// durable.
+/// durable. Compaction and retention are run by the server's maintenance service.
 public final class HuntingService: Sendable {
     /// Bounds on queries; the defaults are the service's documented limits.
     public struct Limits: Sendable {
@@ -75,9 +75,7 @@ public final class HuntingService: Sendable {
             let ids = try await store.commitSegments(adding: added, removing: [])
             var next = ids.makeIterator()
             for table in tables {
-                let stored = table.segments.map { StoredSegment(id: next.next()!, segment: $0) }
-                data.publish(tenantId: tenantId, table: table.table, adding: stored)
-                try await compactIfNeeded(tenantId: tenantId, table: table.table)
+                data.publish(tenantId: tenantId, table: table.table, adding: table.segments.map { StoredSegment(id: next.next()!, segment: $0) })
             }
         }
         return Dictionary(tables.map { ($0.table, $0.rows) }, uniquingKeysWith: +)
@@ -122,19 +120,43 @@ public final class HuntingService: Sendable {
         }
     }
 
-    /// How much data is held in memory.
-    public var statistics: HuntingStatistics { data.statistics }
+    /// Builds the term indexes of every text column of `table` (every tenant) now rather than at the first `has`
+    /// that needs them, as after a restart to warm up.
+    /// - Returns: the bytes those indexes hold.
+    @discardableResult
+    public func buildTermIndexes(table: String) -> Int {
+        var bytes = 0
+        for (tenantId, name) in data.tables where name == table {
+            for stored in data.segments(tenantId: tenantId, table: table) {
+                for column in stored.segment.columns.indices { bytes += stored.segment.termIndex(column: column)?.residentBytes ?? 0 }
+            }
+        }
+        return bytes
+    }
+
+    /// How much data is held in memory, for one table or all.
+    public func statistics(table: String? = nil) -> HuntingStatistics { data.statistics(table: table) }
 
     /// Each table's segments of one tenant, for exports.
     func tables(tenantId: String) -> TenantTables { data.snapshot(tenantId: tenantId) }
 
-    /// Merges a table's small segments into one once enough of them pile up (every batch makes at least one
-    /// segment per table it touches). Runs while holding the writer.
-    private func compactIfNeeded(tenantId: String, table: String) async throws {
-        let small = data.segments(tenantId: tenantId, table: table).filter { $0.segment.rowCount < Self.smallSegmentRows }
-        guard small.count >= Self.compactionFanIn, let schema = catalog.table(named: table) else { return }
-        let merged = SegmentBuilder.merge(small.map { ($0.segment, nil) }, schema: schema)
-        try await replace(small, with: [merged], tenantId: tenantId, table: table)
+    /// Merges each table's small segments into one where enough of them have piled up (every batch makes at least
+    /// one segment per table it touches). Ingestion leaves this to the maintenance service, so acknowledging a batch
+    /// never waits for a merge.
+    /// - Returns: the number of segments merged away.
+    @discardableResult
+    public func compact() async throws -> Int {
+        try await writer.holding {
+            var merged = 0
+            for (tenantId, table) in data.tables {
+                let small = data.segments(tenantId: tenantId, table: table).filter { $0.segment.rowCount < Self.smallSegmentRows }
+                guard small.count >= Self.compactionFanIn, let schema = catalog.table(named: table) else { continue }
+                let segment = SegmentBuilder.merge(small.map { ($0.segment, nil) }, schema: schema)
+                try await replace(small, with: [segment], tenantId: tenantId, table: table)
+                merged += small.count - 1
+            }
+            return merged
+        }
     }
 
     /// Replaces segments of one table in the store, in one transaction, then in memory.

@@ -138,5 +138,8 @@ public func buildApplication(
         logger: logger
     )
     app.addServices(KeyRotationService(keys: keys, interval: .seconds(3600), logger: logger))
+    app.addServices(
+        HuntingMaintenanceService(hunting: hunting, retentionDays: configuration.retentionDays, interval: .seconds(60), clock: clock, logger: logger)
+    )
     return app
 }

@@ -33,10 +33,14 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
+    @Option(name: .customLong("retention-days"), help: "Drop advanced hunting rows older than this many days (0 keeps them all).")
+    var retentionDays = 30
+
     func validate() throws {
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together.") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown log level '\(logLevel)'.") }
         guard (0...65535).contains(port) else { throw ValidationError("The port must be between 0 and 65535.") }
+        guard retentionDays >= 0 else { throw ValidationError("--retention-days cannot be negative.") }
     }
 
     func run() async throws {
@@ -52,7 +56,8 @@ struct Serve: AsyncParsableCommand {
             port: port,
             tls: tls,
             demo: demo,
-            logLevel: Logger.Level(rawValue: logLevel) ?? .info
+            logLevel: Logger.Level(rawValue: logLevel) ?? .info,
+            retentionDays: retentionDays == 0 ? nil : retentionDays
         )
         let app = try await buildApplication(configuration: configuration) { running in
             // Written unbuffered, so it shows at once when stdout is a file or pipe.

@@ -1,4 +1,6 @@
 import Foundation
+import Hunting
+import OpenMTPModels
 
 /// `openmtp-bench`: the benchmarks of docs/benchmarks.md, each a section of that file.
 ///
@@ -7,9 +9,11 @@ import Foundation
 ///   signing rate of `openssl speed -multi <cores> rsa2048`, the ceiling for RS256 tokens.
 /// - `kql`: the KQL front end (parse and analyze) over the dev corpus on one thread, beside the reference grammar.
 /// - `fuzz`: random mutations of corpus queries through the front end for `--fuzz-seconds`; fails on a hang.
+/// - `data`: hunting data end to end: simulation at scale, resident bytes per row, reload, Streaming API ingestion.
 /// Sections not run keep their text from the existing file.
 ///
-/// Usage: `openmtp-bench [--sections token,kql,fuzz] [--seconds N] [--connections N] [--fuzz-seconds N] [--output F]`
+/// Usage: `openmtp-bench [--sections token,kql,fuzz,data] [--seconds N] [--connections N] [--fuzz-seconds N]
+/// [--sim-devices N] [--sim-days N] [--sim-activity N] [--ingest-records N] [--output F]`
 @main
 struct TokenBenchmark {
     static func main() async throws {
@@ -24,6 +28,7 @@ struct TokenBenchmark {
             }
             if options.sections.contains("kql") { sections["kql"] = try kqlSection(options) }
             if options.sections.contains("fuzz") { sections["fuzz"] = try fuzzSection(options) }
+            if options.sections.contains("data") { sections["data"] = try await dataSection(options) }
             let document = ReportDocument(path: options.output).merging(sections)
             try document.write(toFile: options.output, atomically: true, encoding: .utf8)
             say("wrote \(options.output)")
@@ -67,6 +72,23 @@ struct TokenBenchmark {
             """
     }
 
+    static func dataSection(_ options: Options) async throws -> String {
+        var settings = SimulationSettings(
+            devices: options.simDevices,
+            users: options.simDevices / 2,
+            days: options.simDays,
+            seed: 1,
+            domain: "bench.test",
+            end: Timestamp(Date())
+        )
+        settings.activity = options.simActivity
+        let figures = try await HuntingDataBenchmark(settings: settings, ingestRecords: options.ingestRecords).run()
+        say(figures.summary())
+        let command =
+            "swift build -c release --product openmtp-bench && .build/release/openmtp-bench --sections data --sim-devices \(options.simDevices) --sim-days \(options.simDays) --sim-activity \(options.simActivity) --ingest-records \(options.ingestRecords)"
+        return figures.markdown(settings, command: command)
+    }
+
     static func fuzzSection(_ options: Options) throws -> String {
         say("== KQL fuzzing for \(options.fuzzSeconds) s")
         let fuzzer = KQLFuzzer(corpus: options.corpus, seconds: options.fuzzSeconds)
@@ -93,9 +115,10 @@ struct TokenBenchmark {
 
 /// docs/benchmarks.md as sections keyed by name; a run replaces the sections it measured and keeps the others.
 struct ReportDocument {
-    static let order = ["token", "kql", "fuzz"]
+    static let order = ["token", "kql", "fuzz", "data"]
     static let titles = [
         "token": "## Token endpoint", "kql": "## KQL front end: the dev corpus", "fuzz": "## KQL front end: fuzzing",
+        "data": "## Hunting data",
     ]
     var sections: [String: String] = [:]
 
@@ -124,6 +147,10 @@ struct Options {
     var sections: Set<String> = ["token", "kql"]
     var fuzzSeconds = 600
     var corpus = "../shared/kql-corpus/dev-queries.jsonl"
+    var simDevices = 1_000
+    var simDays = 10
+    var simActivity = 64
+    var ingestRecords = 2_000_000
 
     init(arguments: [String]) {
         var iterator = arguments.makeIterator()
@@ -137,6 +164,10 @@ struct Options {
             case "--sections": sections = Set((iterator.next() ?? "").split(separator: ",").map(String.init))
             case "--fuzz-seconds": fuzzSeconds = iterator.next().flatMap(Int.init) ?? fuzzSeconds
             case "--corpus": corpus = iterator.next() ?? corpus
+            case "--sim-devices": simDevices = iterator.next().flatMap(Int.init) ?? simDevices
+            case "--sim-days": simDays = iterator.next().flatMap(Int.init) ?? simDays
+            case "--sim-activity": simActivity = iterator.next().flatMap(Int.init) ?? simActivity
+            case "--ingest-records": ingestRecords = iterator.next().flatMap(Int.init) ?? ingestRecords
             default:
                 FileHandle.standardError.write(Data("unknown option \(argument)\n".utf8))
                 exit(2)

@@ -47,7 +47,7 @@ public struct IngestBatch: Sendable {
     /// Sets the field named by the UTF-8 bytes `name` of the current row.
     mutating func set(_ name: UnsafeRawBufferPointer, _ value: FieldValue) {
         guard let table = current else { return }
-        guard let column = tables[table].columns.find(name) else {
+        guard let column = tables[table].column(named: name) else {
             let column = String(decoding: name, as: UTF8.self)
             return report(IngestProblem(position: position, column: column, message: "\(tables[table].schema.name) has no such column."))
         }
@@ -101,14 +101,34 @@ private struct TableRows: Sendable {
     var builder: SegmentBuilder
     var sealed: [Segment] = []
     var rowCount = 0
+    /// The column of the field before, -1 at the start of a row.
+    private var previousColumn = -1
+    /// For each column (shifted by one, for the start of a row), the column whose field came next in the last row.
+    private var nextColumn: [Int]
 
     init(schema: TableSchema) {
         self.schema = schema
         self.columns = ColumnNames(schema)
         self.builder = SegmentBuilder(schema: schema)
+        self.nextColumn = Array(repeating: -1, count: schema.columns.count + 1)
+    }
+
+    /// The column named `name`: first the one that followed the previous field in the last row (records from one
+    /// exporter list their fields in one order, so this is a comparison rather than a lookup), else by lookup.
+    mutating func column(named name: UnsafeRawBufferPointer) -> Int? {
+        let expected = nextColumn[previousColumn + 1]
+        if expected >= 0, columns.matches(expected, name) {
+            previousColumn = expected
+            return expected
+        }
+        guard let found = columns.find(name) else { return nil }
+        nextColumn[previousColumn + 1] = found
+        previousColumn = found
+        return found
     }
 
     mutating func finishRow() {
+        previousColumn = -1
         builder.finishRow()
         rowCount += 1
         if builder.rowCount == IngestBatch.maxSegmentRows {
@@ -128,6 +148,10 @@ private struct ColumnNames: Sendable {
 
     func find(_ name: UnsafeRawBufferPointer) -> Int? {
         names.find(name).map(Int.init)
+    }
+
+    func matches(_ column: Int, _ name: UnsafeRawBufferPointer) -> Bool {
+        names.equals(column, name)
     }
 }
 

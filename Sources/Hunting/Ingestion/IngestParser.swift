@@ -184,7 +184,7 @@ public enum IngestParser {
         var lineNumber = 0
         while lineStart < bytes.count {
             lineNumber += 1
-            let lineEnd = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            let lineEnd = newline(in: bytes, from: lineStart)
             defer { lineStart = lineEnd + 1 }
             scanner.move(to: lineStart)
             guard let first = scanner.peek(), scanner.index < lineEnd else { continue }
@@ -202,6 +202,14 @@ public enum IngestParser {
                 )
             }
         }
+    }
+
+    /// The offset of the next line feed at or after `start`, or the end.
+    private static func newline(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        guard let base = bytes.baseAddress, start < bytes.count, let found = memchr(base + start, 0x0A, bytes.count - start) else {
+            return bytes.count
+        }
+        return UnsafeRawPointer(found) - base
     }
 
     /// RFC 4180 CSV with a header row; every value is read as text and converted by its column's type, an empty

@@ -195,6 +195,11 @@ struct JSONScanner: ~Copyable {
         index += 1
         let start = index
         while index < bytes.count {
+            // Eight bytes at a time while none of them is a quote, a backslash or a control character.
+            if index + 8 <= bytes.count, !Self.hasSpecialByte(bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+                index += 8
+                continue
+            }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 index += 1
@@ -209,6 +214,17 @@ struct JSONScanner: ~Copyable {
             index += 1
         }
         throw fail("the end of a string")
+    }
+
+    /// Whether any byte of `word` is `"`, `\\` or below 0x20 (bit tricks: a byte is zero in `x` when `x - 1` borrows).
+    private static func hasSpecialByte(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+        let quote = hasZero(word ^ (ones &* 0x22))
+        let backslash = hasZero(word ^ (ones &* 0x5C))
+        let control = (word &- ones &* 0x20) & ~word & highs
+        return quote | backslash | control != 0
     }
 
     private mutating func escapedString(

@@ -36,11 +36,12 @@ final class TenantSegments: Sendable {
         }
     }
 
-    /// Rows, segments and bytes held, over every tenant (term indexes counted apart).
-    var statistics: HuntingStatistics {
+    /// Rows, segments and bytes held over every tenant, of one table or all (term indexes counted apart).
+    func statistics(table: String?) -> HuntingStatistics {
         tenants.withLock { tenants in
             var statistics = HuntingStatistics()
-            for segment in tenants.values.flatMap({ $0.values.joined() }) {
+            let segments = tenants.values.flatMap { tables in table.map { tables[$0] ?? [] } ?? Array(tables.values.joined()) }
+            for segment in segments {
                 statistics.rows += segment.segment.rowCount
                 statistics.segments += 1
                 statistics.residentBytes += segment.segment.residentBytes

@@ -89,6 +89,10 @@ struct ColumnAppender: Sendable {
     private var nulls: [Bool] = []
     private var codes: [UInt32] = []
     private var dictionary = TextDictionaryBuilder()
+    /// The code of the empty string (text's null), once it has one.
+    private var emptyCode: UInt32?
+    /// The code set last: neighbouring rows often repeat a value, which a comparison finds cheaper than a lookup.
+    private var lastCode: UInt32?
 
     init(type: ScalarType) {
         layout = type.isTextual ? .text : (type == .real || type == .decimal) ? .reals : .integers
@@ -133,7 +137,13 @@ struct ColumnAppender: Sendable {
 
     mutating func setText(_ bytes: UnsafeRawBufferPointer, row: Int) {
         precondition(layout == .text, "text for a column that is not text")
-        let code = dictionary.code(of: bytes)
+        let code: UInt32
+        if let last = lastCode, dictionary.equals(Int(last), bytes) {
+            code = last
+        } else {
+            code = dictionary.code(of: bytes)
+            lastCode = code
+        }
         if count > row { codes[row] = code } else { codes.append(code) }
     }
 
@@ -145,7 +155,7 @@ struct ColumnAppender: Sendable {
     mutating func setNull(row: Int) {
         guard count > row else { return appendNull() }
         switch layout {
-        case .text: codes[row] = dictionary.code(of: "")
+        case .text: codes[row] = emptyTextCode()
         case .integers, .reals: nulls[row] = true
         }
     }
@@ -160,8 +170,15 @@ struct ColumnAppender: Sendable {
             reals.append(0)
             nulls.append(true)
         case .text:
-            codes.append(dictionary.code(of: ""))
+            codes.append(emptyTextCode())
         }
+    }
+
+    private mutating func emptyTextCode() -> UInt32 {
+        if let emptyCode { return emptyCode }
+        let code = dictionary.code(of: "")
+        emptyCode = code
+        return code
     }
 
     /// Appends the given rows of a sealed column of the same type.

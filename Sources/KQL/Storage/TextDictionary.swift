@@ -83,7 +83,8 @@ package struct TextDictionaryBuilder: Sendable {
         return (nil, slot)
     }
 
-    private func equals(_ code: Int, _ text: UnsafeRawBufferPointer) -> Bool {
+    /// Whether string `code` is `text`.
+    package func equals(_ code: Int, _ text: UnsafeRawBufferPointer) -> Bool {
         let start = Int(offsets[code])
         let length = Int(offsets[code + 1]) - start
         guard length == text.count else { return false }

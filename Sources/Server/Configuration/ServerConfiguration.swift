@@ -20,6 +20,8 @@ public struct ServerConfiguration: Sendable {
     /// Create the demo tenant with apps, a user and data when it does not exist yet.
     public var demo: Bool
     public var logLevel: Logger.Level
+    /// Advanced hunting rows older than this many days are dropped; nil keeps them.
+    public var retentionDays: Int?
 
     public init(
         dataDirectory: URL,
@@ -27,7 +29,8 @@ public struct ServerConfiguration: Sendable {
         port: Int = 8443,
         tls: TLSSource = .generated,
         demo: Bool = false,
-        logLevel: Logger.Level = .info
+        logLevel: Logger.Level = .info,
+        retentionDays: Int? = 30
     ) {
         self.dataDirectory = dataDirectory
         self.host = host
@@ -35,6 +38,7 @@ public struct ServerConfiguration: Sendable {
         self.tls = tls
         self.demo = demo
         self.logLevel = logLevel
+        self.retentionDays = retentionDays
     }
 
     /// `$OPENMTP_DATA_DIR`, else `~/.openmtp`.
