@@ -48,8 +48,6 @@ struct JSONScanner: ~Copyable {
         keyScratch.deallocate()
     }
 
-    var isAtEnd: Bool { index >= bytes.count }
-
     /// Skips spaces, tabs and line breaks; answers the next byte, if any.
     mutating func peek() -> UInt8? {
         while index < bytes.count {
@@ -101,12 +99,6 @@ struct JSONScanner: ~Copyable {
         case .some(let byte) where byte == UInt8(ascii: "-") || (byte >= 0x30 && byte <= 0x39): return try number()
         default: throw fail("a value")
         }
-    }
-
-    /// Reads a value that must be a string.
-    mutating func stringValue() throws(JSONSyntaxError) -> UnsafeRawBufferPointer {
-        guard peek() == UInt8(ascii: "\"") else { throw fail("a string") }
-        return try string(isKey: false)
     }
 
     /// Passes over the next value.

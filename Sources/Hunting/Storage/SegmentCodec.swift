@@ -66,7 +66,7 @@ enum SegmentCodec {
                 }
             default: column = nil
             }
-            guard let column, column.rowCount(rows: Int(rows)) else { throw corrupt(schema, "column \(name) does not read") }
+            guard let column, column.fits(rows: Int(rows)) else { throw corrupt(schema, "column \(name) does not read") }
             stored[name] = (ScalarType(rawValue: typeName), column)
         }
         let columns = schema.columns.map { wanted in
@@ -83,12 +83,12 @@ enum SegmentCodec {
 
 extension SegmentColumn {
     /// Whether the column's buffers agree with the segment's row count (and a dictionary with its codes).
-    fileprivate func rowCount(rows: Int) -> Bool {
+    fileprivate func fits(rows: Int) -> Bool {
         switch self {
         case .integers(let values, let nulls): values.count == rows && nulls.fits(rows)
         case .reals(let values, let nulls): values.count == rows && nulls.fits(rows)
         case .text(let codes, let dictionary):
-            codes.count == rows && dictionary.count >= 0 && (rows == 0 || (codes.minimum >= 0 && codes.maximum < dictionary.count))
+            codes.count == rows && (rows == 0 || (codes.minimum >= 0 && codes.maximum < dictionary.count))
                 && dictionary.offsets.last.map { Int($0) == dictionary.bytes.count } ?? false
         }
     }

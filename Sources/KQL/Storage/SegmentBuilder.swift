@@ -25,8 +25,7 @@ public struct SegmentBuilder: Sendable {
     }
 
     public mutating func setText(_ column: Int, _ text: String) {
-        var text = text
-        text.withUTF8 { setText(column, UnsafeRawBufferPointer($0)) }
+        columns[column].setText(text, row: rowCount)
     }
 
     public mutating func setNull(_ column: Int) {

@@ -30,8 +30,6 @@ public struct TermIndex: Sendable {
         return postings[terms[0]] ?? []
     }
 
-    public var termCount: Int { postings.count }
-
     public var residentBytes: Int { postings.reduce(postings.capacity * 24) { $0 + $1.key.utf8.count + 16 + $1.value.capacity * 4 + 32 } }
 
     /// Calls `body` with each term of `bytes`, lowercased.
