@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "OpenMTPModels", dependencies: ["KustoTime"], swiftSettings: strictSettings),
         .target(
             name: "KQL",
-            dependencies: ["KustoTime", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["KustoTime", .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
         .target(name: "Store", dependencies: ["OpenMTPModels"], swiftSettings: strictSettings),

@@ -1,5 +1,5 @@
 import Foundation
-import KQL
+public import KQL
 public import OpenMTPModels
 public import Store
 import Synchronization
@@ -19,6 +19,10 @@ public final class HuntingService: Sendable {
         public var timeout: Duration = .seconds(180)
         /// Queries that may run at once; the rest wait.
         public var concurrentQueries = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
+        /// The largest intermediate result a query may build, in cells (rows × columns).
+        public var maxCells = 60_000_000
+        /// Where `externaldata` reads from; nil refuses such queries with a clear error.
+        public var externalData: (any ExternalDataFetcher)? = HTTPExternalData()
 
         public init() {}
     }
@@ -189,44 +193,68 @@ public final class HuntingService: Sendable {
 
     /// Runs a query over the tenant's data and shapes the result as the API returns it.
     public func run(_ query: String, tenantId: String, now: Timestamp) async throws(HuntingError) -> HuntingQueryResponse {
-        let engine = QueryEngine(catalog: catalog)
-        let plan: LogicalPlan
-        do {
-            plan = try engine.plan(query, now: now.ticks)
-        } catch {
-            throw HuntingError(.invalidQuery, Self.message(for: error, in: query), diagnostics: error.diagnostics)
-        }
-        let source = data.snapshot(tenantId: tenantId)
         let clock = ContinuousClock()
-        await gate.enter()
         let started = clock.now
-        let deadline = started.advanced(by: limits.timeout)
-        let outcome = await Self.execute(plan, over: source, until: deadline)
-        await gate.leave()
-        let result: QueryResult
-        switch outcome {
-        case .success(let value): result = value
-        case .failure(let error):
-            throw HuntingError(.queryTimedOut, "Query execution has exceeded the allowed limits.", diagnostics: error.diagnostics)
-        }
+        let result = try await execute(query, tenantId: tenantId, now: now)
         let elapsed = started.duration(to: clock.now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return ResultEncoder.response(for: result, rowLimit: limits.maxResultRows, executionTime: seconds)
     }
 
+    /// Runs a query over the tenant's data: syntax and semantic errors are ``HuntingError/Code/invalidQuery``; a query
+    /// stopped by its time or memory budget is ``HuntingError/Code/queryTimedOut``.
+    public func execute(_ query: String, tenantId: String, now: Timestamp) async throws(HuntingError) -> QueryResult {
+        let engine = QueryEngine(catalog: catalog)
+        let prepared: PreparedQuery
+        do {
+            prepared = try engine.prepare(query)
+        } catch {
+            throw HuntingError(.invalidQuery, Self.message(for: error, in: query), diagnostics: error.diagnostics)
+        }
+        let source = data.snapshot(tenantId: tenantId)
+        await gate.enter()
+        let deadline = ContinuousClock().now.advanced(by: limits.timeout)
+        let context = QueryContext(now: now.ticks, deadline: deadline, maxCells: limits.maxCells, externalData: limits.externalData)
+        let outcome = await Self.execute(prepared, engine: engine, over: source, context)
+        await gate.leave()
+        switch outcome {
+        case .success(let value):
+            return value
+        case .failure(let error) where error.diagnostics.first?.code == .limitExceeded:
+            throw HuntingError(
+                .queryTimedOut,
+                "Query execution has exceeded the allowed limits: \(error.diagnostics.first?.message ?? "")",
+                diagnostics: error.diagnostics
+            )
+        case .failure(let error):
+            throw HuntingError(.invalidQuery, Self.message(for: error, in: query), diagnostics: error.diagnostics)
+        }
+    }
+
     /// Queries run on threads of their own, never on the server's event loops (the gate bounds how many).
     private static let workers = DispatchQueue(label: "openmtp.hunting-queries", attributes: .concurrent)
 
-    /// Runs `plan` on a worker thread; it stops early when the calling task is cancelled or the deadline passes.
     private typealias Outcome = Result<QueryResult, KQLError>
 
-    private static func execute(_ plan: LogicalPlan, over source: TenantTables, until deadline: ContinuousClock.Instant) async -> Outcome {
+    /// Runs a query on a worker thread; it stops early when the calling task is cancelled or the deadline passes.
+    private struct QueryContext: Sendable {
+        let now: Int64
+        let deadline: ContinuousClock.Instant
+        let maxCells: Int
+        let externalData: (any ExternalDataFetcher)?
+    }
+
+    private static func execute(_ query: PreparedQuery, engine: QueryEngine, over source: TenantTables, _ context: QueryContext) async -> Outcome {
         let cancelled = CancellationFlag()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 workers.async {
-                    let executor = Executor(source: source, limits: ExecutionLimits { cancelled.isSet || ContinuousClock().now > deadline })
-                    continuation.resume(returning: Result { () throws(KQLError) in try executor.run(plan) })
+                    let budget = QueryBudget(shouldStop: { cancelled.isSet || ContinuousClock().now > context.deadline }, maxCells: context.maxCells)
+                    continuation.resume(
+                        returning: Result { () throws(KQLError) in
+                            try engine.execute(query, over: source, now: context.now, budget: budget, externalData: context.externalData)
+                        }
+                    )
                 }
             }
         } onCancel: {

@@ -41,7 +41,8 @@ enum ResultEncoder {
         return HuntingQueryResponse(
             stats: HuntingStats(
                 executionTime: executionTime,
-                datasetStatistics: [.init(tableRowCount: rowCount, tableSize: size)]
+                datasetStatistics: [.init(tableRowCount: rowCount, tableSize: size)],
+                truncated: result.rowCount > rowLimit ? true : nil
             ),
             schema: columns.map { HuntingColumn(name: $0.name, type: wireTypeName($0.type)) },
             results: rows
@@ -53,13 +54,23 @@ enum ResultEncoder {
         case .null: return .null
         case .bool(let v): return .bool(v)
         case .long(let v): return .int(v)
-        case .real(let v): return .double(v)
+        case .real(let v): return v.isFinite ? .double(v) : .string(String(v))
         case .datetime(let v): return .string(DateTimeTicks.format(v))
         case .timespan(let v): return .string(TimespanTicks.format(v))
-        case .string(let s):
-            guard type == .dynamic else { return .string(s) }
-            if s.isEmpty { return .null }
-            return (try? JSONDecoder().decode(JSONValue.self, from: Data(s.utf8))) ?? .string(s)
+        case .string(let s): return .string(s)
+        case .dynamic(let v): return json(v)
+        }
+    }
+
+    static func json(_ value: DynamicValue) -> JSONValue {
+        switch value {
+        case .null: .null
+        case .bool(let v): .bool(v)
+        case .long(let v): .int(v)
+        case .real(let v): v.isFinite ? .double(v) : .string(String(v))
+        case .string(let v): .string(v)
+        case .array(let items): .array(items.map(json))
+        case .bag(let bag): .object(bag.members.map { ($0, json($1)) })
         }
     }
 

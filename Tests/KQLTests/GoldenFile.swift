@@ -1,6 +1,7 @@
 import Foundation
-import KQL
 import KustoTime
+
+@testable import KQL
 
 /// A KQL golden file: tables, then queries with their expected columns and rows, or the diagnostic code they
 /// must fail with. Format (blank lines separate blocks, `#` starts a comment line):
@@ -97,29 +98,15 @@ struct GoldenFile {
 
     static func value(_ cell: String, _ type: ScalarType) throws -> ScalarValue {
         if cell == "null" { return .null }
-        switch type {
-        case .string, .guid, .dynamic: return .string(cell)
-        case .long, .int: return .long(Int64(cell)!)
-        case .real, .decimal: return .real(Double(cell)!)
-        case .bool: return .bool(cell == "true")
-        case .datetime:
-            guard let ticks = DateTimeTicks.parse(cell) else { throw GoldenError("bad datetime '\(cell)'") }
-            return .datetime(ticks)
-        case .timespan: return .timespan(Int64(cell)!)
-        }
+        if type == .dynamic { return Conversions.parseJSON(.string(cell)) }
+        let value = Conversions.convert(.string(cell), to: type)
+        if value == .null { throw GoldenError("bad \(type) '\(cell)'") }
+        return value
     }
 
-    /// How a result cell is written in a golden file.
+    /// How a result cell is written in a golden file: `null`, or the value as `tostring()` writes it.
     static func render(_ value: ScalarValue) -> String {
-        switch value {
-        case .null: "null"
-        case .bool(let v): v ? "true" : "false"
-        case .long(let v): String(v)
-        case .real(let v): String(v)
-        case .string(let v): v
-        case .datetime(let v): DateTimeTicks.format(v)
-        case .timespan(let v): String(v)
-        }
+        value == .null ? "null" : Conversions.text(value)
     }
 }
 

@@ -46,30 +46,6 @@ struct ParserTests {
         expectDiagnostic("T | where A ⚑# 1", .invalidToken)
     }
 
-    @Test("operators the engine does not run yet parse, and binding reports them as unsupported, not as syntax errors")
-    func unsupported() throws {
-        struct OneTable: Catalog {
-            func table(named name: String) -> TableSchema? {
-                name == "T" ? TableSchema(name: "T", columns: [ColumnSchema(name: "A", type: .string)]) : nil
-            }
-        }
-        for (marked, code) in [
-            ("T | ⚑summarize count() by A", DiagnosticCode.unsupported), ("⚑let x = 1; T", .unsupported),
-            ("T | where ⚑A has_any ('a')", .unsupported),
-        ] {
-            let marker = marked.range(of: "⚑")!
-            let source = marked.replacingCharacters(in: marker, with: "")
-            _ = try Parser.parse(source)
-            #expect(throws: KQLError.self) { try QueryEngine(catalog: OneTable()).plan(source, now: 0) }
-            do {
-                _ = try QueryEngine(catalog: OneTable()).plan(source, now: 0)
-            } catch {
-                #expect(error.diagnostics.first?.code == code)
-                #expect(error.diagnostics.first?.span.start == marked[..<marker.lowerBound].utf8.count, "\(error)")
-            }
-        }
-    }
-
     @Test("tokens: timespans, verbatim and obfuscated strings, negated operators, comments")
     func tokens() throws {
         let kinds = try Lexer.tokenize(#"T // comment"# + "\n" + #"| where X !has @"C:\x" and Y in~ (h'a', 1.5h, 30m, 2d, 100ms) and Z !in ("q")"#)

@@ -60,7 +60,7 @@ extension Analyzer {
 
     static func type(of value: ScalarValue) -> ScalarType {
         switch value {
-        case .null: .dynamic
+        case .null, .dynamic: .dynamic
         case .bool: .bool
         case .long: .long
         case .real: .real
@@ -134,6 +134,10 @@ extension Analyzer {
             }
             return .bool
         default:
+            // String predicates (`has`, `contains`, `startswith` …) take text on the right.
+            if TextPredicate.named(op) != nil, let right, !right.isTextual {
+                report(.typeMismatch, "The '\(op)' operator needs a string on its right, not \(right).", at: span)
+            }
             return .bool
         }
     }
@@ -208,23 +212,6 @@ extension Analyzer {
             report(.invalidArgument, "Function '\(name)' expects \(expected) argument(s), not \(arguments.count).", at: span)
             return nil
         }
-        switch signature.result {
-        case .fixed(let type):
-            if name == "extract", arguments.count == 4, case .call(_, let typeArguments) = arguments[3].kind,
-                case .name(let typeName) = typeArguments.first?.kind
-            {
-                return ScalarType(schemaName: typeName)
-            }
-            return type
-        case .argument(let index): return index < types.count ? types[index] : nil
-        case .promoted:
-            let known = types.compactMap { $0 }
-            return known.contains(.real) ? .real : known.first
-        case .common(let from, let stride):
-            var indices = Array(Swift.stride(from: from, to: types.count, by: stride))
-            if stride == 2 { indices.append(types.count - 1) }  // the `else` value of `case`
-            let known = indices.compactMap { types[$0] }
-            return known.first { $0 != .dynamic } ?? known.first
-        }
+        return FunctionCatalog.resultType(signature, name: name, arguments: arguments, types: types)
     }
 }

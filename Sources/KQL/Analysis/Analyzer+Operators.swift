@@ -29,7 +29,9 @@ extension Analyzer {
                     continue
                 }
                 let type = scalar(item.expression, row: rows)
-                for name in names(of: item, unnamed: &unnamed, in: output) { output.set(ColumnSchema(name: name, type: type ?? .dynamic)) }
+                for name in ColumnNaming.names(of: item, unnamed: &unnamed, in: output) {
+                    output.set(ColumnSchema(name: name, type: type ?? .dynamic))
+                }
             }
             return output
         case .extend(let items):
@@ -122,7 +124,7 @@ extension Analyzer {
             output.set(ColumnSchema(name: axisName, type: .dynamic))
             for (index, item) in aggregates.enumerated() {
                 _ = scalar(item.expression, row: rows, aggregates: true)
-                let name = item.names.first?.name ?? aggregateName(item.expression, position: index + 1)
+                let name = item.names.first?.name ?? ColumnNaming.aggregateName(item.expression, position: index + 1)
                 output.set(ColumnSchema(name: output.unusedName(name), type: .dynamic))
             }
             return output
@@ -205,21 +207,12 @@ extension Analyzer {
         }
     }
 
-    /// Output names of a `project`/`extend` item: the given names, the derived name, or `Column<n>` (numbered
-    /// among the operator's columns that have neither).
-    private func names(of item: NamedExpression, unnamed: inout Int, in output: RowSchema) -> [String] {
-        if !item.names.isEmpty { return item.names.map(\.name) }
-        if let derived = ColumnNaming.derived(item.expression) { return [derived] }
-        unnamed += 1
-        return [output.unusedName("Column\(unnamed)")]
-    }
-
     private func extend(_ rows: RowSchema, with items: [NamedExpression]) -> RowSchema {
         var output = rows
         var unnamed = 0
         for item in items {
             let type = scalar(item.expression, row: output)
-            let itemNames = names(of: item, unnamed: &unnamed, in: output)
+            let itemNames = ColumnNaming.names(of: item, unnamed: &unnamed, in: output)
             for name in itemNames {
                 // A multi-column assignment (`extend (a, b) = f()`) types its columns as dynamic.
                 output.set(ColumnSchema(name: name, type: itemNames.count > 1 ? .dynamic : type ?? .dynamic))
@@ -245,15 +238,6 @@ extension Analyzer {
         return names
     }
 
-    private func aggregateName(_ expression: Expression, position: Int) -> String {
-        guard case .call(let function, let arguments) = expression.kind else { return "Column\(position)" }
-        // `toint(Compliant = dcountif(…))` names the column inside the call.
-        for argument in arguments {
-            if case .namedArgument(let name, _) = argument.kind { return name.name }
-        }
-        return ColumnNaming.aggregate(function.name, arguments)
-    }
-
     private func summarize(_ rows: RowSchema, aggregates: [NamedExpression], by: [NamedExpression]) -> RowSchema {
         var output = RowSchema(columns: [])
         for (index, item) in by.enumerated() {
@@ -266,7 +250,7 @@ extension Analyzer {
             guard case .call(let function, let arguments) = item.expression.kind, FunctionCatalog.multiColumnAggregates.contains(function.name)
             else {
                 let type = scalar(item.expression, row: rows, aggregates: true)
-                for name in item.names.isEmpty ? [aggregateName(item.expression, position: index + 1)] : item.names.map(\.name) {
+                for name in item.names.isEmpty ? [ColumnNaming.aggregateName(item.expression, position: index + 1)] : item.names.map(\.name) {
                     output.columns.append(ColumnSchema(name: output.unusedName(name), type: type ?? .dynamic))
                 }
                 continue
@@ -345,25 +329,14 @@ extension Analyzer {
         case "rightsemi", "rightanti", "rightantisemi": return right
         case "lookup":
             return RowSchema(
-                columns: left.columns + renamed(right.columns.filter { !keys.contains($0.name) }, besides: left),
+                columns: left.columns + ColumnNaming.joinRenamed(right.columns.filter { !keys.contains($0.name) }, besides: left.columns),
                 isOpen: left.isOpen || right.isOpen
             )
         default:
-            return RowSchema(columns: left.columns + renamed(right.columns, besides: left), isOpen: left.isOpen || right.isOpen)
-        }
-    }
-
-    /// Right-side columns of a join: one keeps its name unless the left has it; then it gets the first number free on
-    /// both sides (`DeviceId1`, `MD51`).
-    private func renamed(_ columns: [ColumnSchema], besides left: RowSchema) -> [ColumnSchema] {
-        let leftNames = Set(left.columns.map(\.name))
-        var taken = leftNames.union(columns.map(\.name))
-        return columns.map { column in
-            guard leftNames.contains(column.name) else { return column }
-            var suffix = 1
-            while taken.contains("\(column.name)\(suffix)") { suffix += 1 }
-            taken.insert("\(column.name)\(suffix)")
-            return ColumnSchema(name: "\(column.name)\(suffix)", type: column.type)
+            return RowSchema(
+                columns: left.columns + ColumnNaming.joinRenamed(right.columns, besides: left.columns),
+                isOpen: left.isOpen || right.isOpen
+            )
         }
     }
 

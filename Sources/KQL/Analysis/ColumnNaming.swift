@@ -35,4 +35,37 @@ enum ColumnNaming {
         guard let first = arguments.first, let column = derived(first), function != "countif" else { return "\(prefix)_" }
         return "\(prefix)_\(column)"
     }
+
+    /// Output names of a `project`/`extend` item: the given names, the derived name, or `Column<n>` (numbered
+    /// among the operator's columns that have neither).
+    static func names(of item: NamedExpression, unnamed: inout Int, in output: RowSchema) -> [String] {
+        if !item.names.isEmpty { return item.names.map(\.name) }
+        if let derived = ColumnNaming.derived(item.expression) { return [derived] }
+        unnamed += 1
+        return [output.unusedName("Column\(unnamed)")]
+    }
+
+    /// The name of an unnamed summarize item.
+    static func aggregateName(_ expression: Expression, position: Int) -> String {
+        guard case .call(let function, let arguments) = expression.kind else { return "Column\(position)" }
+        // `toint(Compliant = dcountif(…))` names the column inside the call.
+        for argument in arguments {
+            if case .namedArgument(let name, _) = argument.kind { return name.name }
+        }
+        return aggregate(function.name, arguments)
+    }
+
+    /// Right-side columns of a join: one keeps its name unless the left has it; then it gets the first number free on
+    /// both sides (`DeviceId1`, `MD51`).
+    static func joinRenamed(_ columns: [ColumnSchema], besides left: [ColumnSchema]) -> [ColumnSchema] {
+        let leftNames = Set(left.map(\.name))
+        var taken = leftNames.union(columns.map(\.name))
+        return columns.map { column in
+            guard leftNames.contains(column.name) else { return column }
+            var suffix = 1
+            while taken.contains("\(column.name)\(suffix)") { suffix += 1 }
+            taken.insert("\(column.name)\(suffix)")
+            return ColumnSchema(name: "\(column.name)\(suffix)", type: column.type)
+        }
+    }
 }

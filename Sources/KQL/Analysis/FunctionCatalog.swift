@@ -21,6 +21,28 @@ enum FunctionCatalog {
 
     static func aggregate(_ name: String) -> Signature? { aggregates[name] }
 
+    /// The result type of a call whose arguments have `types` (nil where unknown).
+    static func resultType(_ signature: Signature, name: String, arguments: [Expression], types: [ScalarType?]) -> ScalarType? {
+        switch signature.result {
+        case .fixed(let type):
+            if name == "extract", arguments.count == 4, case .call(_, let typeArguments) = arguments[3].kind,
+                case .name(let typeName) = typeArguments.first?.kind
+            {
+                return ScalarType(schemaName: typeName)
+            }
+            return type
+        case .argument(let index): return index < types.count ? types[index] : nil
+        case .promoted:
+            let known = types.compactMap { $0 }
+            return known.contains(.real) ? .real : known.first
+        case .common(let from, let stride):
+            var indices = Array(Swift.stride(from: from, to: types.count, by: stride))
+            if stride == 2 { indices.append(types.count - 1) }  // the `else` value of `case`
+            let known = indices.compactMap { types[$0] }
+            return known.first { $0 != .dynamic } ?? known.first
+        }
+    }
+
     private static func s(_ arity: ClosedRange<Int>, _ result: Result) -> Signature { Signature(arity: arity, result: result) }
 
     private static let many = 10_000

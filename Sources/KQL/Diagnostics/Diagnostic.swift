@@ -68,6 +68,8 @@ public struct DiagnosticCode: RawRepresentable, Sendable, Hashable {
     public static let invalidArgument = DiagnosticCode(rawValue: "KQL105")
     /// The query was cancelled or ran out of its time or memory budget.
     public static let limitExceeded = DiagnosticCode(rawValue: "KQL201")
+    /// A valid query that failed while running (an unreachable `externaldata` source, a bad regex).
+    public static let executionFailed = DiagnosticCode(rawValue: "KQL202")
 }
 
 /// A query that could not be parsed, bound or run: one or more diagnostics.

@@ -1,3 +1,5 @@
+import KustoTime
+
 /// The scalar types of KQL.
 public enum ScalarType: String, Sendable, Hashable, CaseIterable {
     case bool, int, long, real, decimal, string, datetime, timespan, guid, dynamic
@@ -34,6 +36,35 @@ public enum ScalarValue: Sendable, Hashable {
     case string(String)
     case datetime(Int64)
     case timespan(Int64)
+    /// An array or property bag, or a scalar taken out of one (`d.a`), which stays dynamic.
+    case dynamic(DynamicValue)
+
+    /// A dynamic scalar as the plain value it holds (`dynamic(1)` as `1`); arrays, bags and other values unchanged.
+    public var unwrapped: ScalarValue {
+        guard case .dynamic(let value) = self else { return self }
+        switch value {
+        case .null: return .null
+        case .bool(let v): return .bool(v)
+        case .long(let v): return .long(v)
+        case .real(let v): return .real(v)
+        case .string(let v): return .string(v)
+        case .array, .bag: return self
+        }
+    }
+
+    /// The value inside a dynamic value: scalars as JSON scalars, datetimes and timespans as their text.
+    public var asDynamic: DynamicValue {
+        switch self {
+        case .null: .null
+        case .bool(let v): .bool(v)
+        case .long(let v): .long(v)
+        case .real(let v): .real(v)
+        case .string(let v): .string(v)
+        case .datetime(let v): .string(DateTimeTicks.format(v))
+        case .timespan(let v): .string(TimespanTicks.format(v))
+        case .dynamic(let v): v
+        }
+    }
 }
 
 /// One column of a table or result.

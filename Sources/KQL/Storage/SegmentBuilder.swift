@@ -45,6 +45,7 @@ public struct SegmentBuilder: Sendable {
             }
         case .real(let number): setReal(column, number)
         case .string(let text): setText(column, text)
+        case .dynamic(let dynamic): setText(column, dynamic.json)
         }
     }
 

@@ -47,15 +47,19 @@ public struct HuntingStats: Codable, Sendable, Equatable {
     /// Seconds the query ran.
     public var executionTime: Double
     public var datasetStatistics: [DatasetStatistics]
+    /// Present (true) when the result had more rows than the response may carry and was cut at the limit.
+    public var truncated: Bool?
 
-    public init(executionTime: Double, datasetStatistics: [DatasetStatistics]) {
+    public init(executionTime: Double, datasetStatistics: [DatasetStatistics], truncated: Bool? = nil) {
         self.executionTime = executionTime
         self.datasetStatistics = datasetStatistics
+        self.truncated = truncated
     }
 
     enum CodingKeys: String, CodingKey {
         case executionTime = "ExecutionTime"
         case datasetStatistics = "dataset_statistics"
+        case truncated = "Truncated"
     }
 }
 

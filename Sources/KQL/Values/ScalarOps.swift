@@ -1,28 +1,20 @@
-/// Evaluates operators whose operands are all constants at bind time.
-enum Folding {
-    static func fold(_ expression: BoundExpression) -> BoundExpression {
-        switch expression {
-        case .arithmetic(let op, .constant(let a, _), .constant(let b, _), let type):
-            return .constant(ScalarOps.arithmetic(op, a, b, type: type), type)
-        case .negate(.constant(let value, let type)):
-            return .constant(ScalarOps.negate(value), type)
-        default:
-            return expression
-        }
-    }
-}
-
 /// Row-at-a-time semantics of scalar operators, shared by folding and by the executor's general path.
 enum ScalarOps {
     /// The ordering of two values (negative, zero, positive), or nil when either is null or they do not compare.
     static func order(_ a: ScalarValue, _ b: ScalarValue) -> Int? {
-        switch (a, b) {
+        switch (a.unwrapped, b.unwrapped) {
         case (.long(let x), .long(let y)), (.datetime(let x), .datetime(let y)), (.timespan(let x), .timespan(let y)):
             return x == y ? 0 : (x < y ? -1 : 1)
         case (.bool(let x), .bool(let y)):
             return x == y ? 0 : (!x ? -1 : 1)
         case (.string(let x), .string(let y)):
             return ordinal(x, y)
+        case (.dynamic(let x), .dynamic(let y)):
+            return x == y ? 0 : ordinal(x.json, y.json)
+        case (.string(let x), .datetime(let y)):
+            return Conversions.parseDatetime(x).map { $0 == y ? 0 : ($0 < y ? -1 : 1) }
+        case (.datetime(let x), .string(let y)):
+            return Conversions.parseDatetime(y).map { x == $0 ? 0 : (x < $0 ? -1 : 1) }
         default:
             guard let x = real(a), let y = real(b) else { return nil }
             return x == y ? 0 : (x < y ? -1 : 1)
@@ -36,15 +28,16 @@ enum ScalarOps {
     }
 
     static func real(_ value: ScalarValue) -> Double? {
-        switch value {
+        switch value.unwrapped {
         case .long(let v): Double(v)
         case .real(let v): v
+        case .bool(let v): v ? 1 : 0
         default: nil
         }
     }
 
     static func arithmetic(_ op: ArithmeticOperator, _ a: ScalarValue, _ b: ScalarValue, type: ScalarType) -> ScalarValue {
-        switch (a, b) {
+        switch (a.unwrapped, b.unwrapped) {
         case (.null, _), (_, .null):
             return .null
         case (.datetime(let x), .timespan(let y)):
@@ -87,7 +80,7 @@ enum ScalarOps {
     }
 
     static func negate(_ value: ScalarValue) -> ScalarValue {
-        switch value {
+        switch value.unwrapped {
         case .long(let v): .long(0 &- v)
         case .real(let v): .real(-v)
         case .timespan(let v): .timespan(0 &- v)

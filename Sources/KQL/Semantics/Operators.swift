@@ -1,35 +1,4 @@
-/// A type-checked scalar expression whose names are resolved to column positions of its input.
-public indirect enum BoundExpression: Sendable, Equatable {
-    case column(Int, ScalarType)
-    case constant(ScalarValue, ScalarType)
-    /// `==`, `!=`, `<` … between values of comparable types (numbers with numbers, text with text …).
-    case compare(Comparison, BoundExpression, BoundExpression)
-    /// A string predicate (`has`, `contains`, `=~` …), text on both sides.
-    case text(TextPredicate, BoundExpression, BoundExpression)
-    /// `in` / `!in` / `in~` / `!in~` against constant values.
-    case membership(BoundExpression, [ScalarValue], caseSensitive: Bool, negated: Bool)
-    case and(BoundExpression, BoundExpression)
-    case or(BoundExpression, BoundExpression)
-    case not(BoundExpression)
-    case isNull(BoundExpression, negated: Bool)
-    case arithmetic(ArithmeticOperator, BoundExpression, BoundExpression, ScalarType)
-    case negate(BoundExpression)
-
-    public var type: ScalarType {
-        switch self {
-        case .column(_, let type), .constant(_, let type), .arithmetic(_, _, _, let type): type
-        case .compare, .text, .membership, .and, .or, .not, .isNull: .bool
-        case .negate(let operand): operand.type
-        }
-    }
-
-    /// The top-level `and` operands, so a filter can apply them one after another.
-    var conjuncts: [BoundExpression] {
-        if case .and(let a, let b) = self { return a.conjuncts + b.conjuncts }
-        return [self]
-    }
-}
-
+/// The operators of scalar expressions, as the evaluator applies them.
 public enum Comparison: String, Sendable, Equatable {
     case equal = "=="
     case notEqual = "!="

@@ -1,0 +1,153 @@
+/// `join` of every kind and `lookup`: a hash table on the right side's keys, probed with the left rows.
+extension Interpreter {
+    func join(
+        _ left: Relation,
+        _ right: Relation,
+        kind: String,
+        on conditions: [Expression],
+        lookup: Bool,
+        at span: SourceSpan
+    )
+        throws(KQLError) -> Relation
+    {
+        let pairs = try Self.keyPairs(conditions, left: left.schema, right: right.schema)
+        let leftRows = left.merged()
+        let rightRows = right.merged()
+        let leftKeys = pairs.map { leftRows.column($0.left) }
+        let rightKeys = pairs.map { rightRows.column($0.right) }
+        let leftCount = leftRows.rowCount
+        let rightCount = rightRows.rowCount
+
+        var table: [[ScalarValue]: [Int32]] = [:]
+        for row in 0..<rightCount {
+            guard let key = Self.key(rightKeys, row) else { continue }
+            table[key, default: []].append(Int32(row))
+        }
+        var leftPositions: [Int32?] = []
+        var rightPositions: [Int32?] = []
+        var rightMatched = [Bool](repeating: false, count: rightCount)
+        var seenLeftKeys: Set<[ScalarValue]> = []
+        let normalized = kind.lowercased()
+        for row in 0..<leftCount {
+            if row & 0xFFFF == 0 { try checkBudget(at: span) }
+            let key = Self.key(leftKeys, row)
+            if normalized == "innerunique", let key, !seenLeftKeys.insert(key).inserted { continue }
+            let matches = key.flatMap { table[$0] } ?? []
+            switch normalized {
+            case "leftsemi":
+                if !matches.isEmpty { leftPositions.append(Int32(row)) }
+            case "leftanti", "anti", "leftantisemi":
+                if matches.isEmpty { leftPositions.append(Int32(row)) }
+            case "rightsemi", "rightanti", "rightantisemi":
+                for match in matches { rightMatched[Int(match)] = true }
+            default:
+                if matches.isEmpty {
+                    if normalized == "leftouter" || normalized == "fullouter" {
+                        leftPositions.append(Int32(row))
+                        rightPositions.append(nil)
+                    }
+                    continue
+                }
+                for match in matches {
+                    leftPositions.append(Int32(row))
+                    rightPositions.append(match)
+                    rightMatched[Int(match)] = true
+                }
+                try checkSize(rows: leftPositions.count, columns: left.schema.count + right.schema.count, at: span)
+            }
+        }
+        switch normalized {
+        case "leftsemi", "leftanti", "anti", "leftantisemi":
+            return Relation(
+                schema: leftRows.schema,
+                columns: leftRows.schema.indices.map { leftRows.column($0).gather(leftPositions.map { $0! }) },
+                count: leftPositions.count
+            )
+        case "rightsemi", "rightanti", "rightantisemi":
+            let keep = normalized == "rightsemi"
+            let positions = (0..<Int32(rightCount)).filter { rightMatched[Int($0)] == keep }
+            return Relation(
+                schema: rightRows.schema,
+                columns: rightRows.schema.indices.map { rightRows.column($0).gather(positions) },
+                count: positions.count
+            )
+        case "rightouter", "fullouter":
+            for row in 0..<rightCount where !rightMatched[row] {
+                leftPositions.append(nil)
+                rightPositions.append(Int32(row))
+            }
+        default: break
+        }
+        let rightKeyNames = Set(pairs.map { right.schema[$0.right].name })
+        let rightColumns = rightRows.schema.indices.filter { !lookup || !rightKeyNames.contains(rightRows.schema[$0].name) }
+        let renamed = ColumnNaming.joinRenamed(rightColumns.map { rightRows.schema[$0] }, besides: leftRows.schema)
+        var columns = leftRows.schema.indices.map { leftRows.column($0).gather(optional: leftPositions) }
+        columns += rightColumns.map { rightRows.column($0).gather(optional: rightPositions) }
+        return Relation(schema: leftRows.schema + renamed, columns: columns, count: leftPositions.count)
+    }
+
+    /// The equality pairs of an `on` clause: `Col`, `$left.A == $right.B`, joined by commas or `and`.
+    private static func keyPairs(
+        _ conditions: [Expression],
+        left: [ColumnSchema],
+        right: [ColumnSchema]
+    ) throws(KQLError) -> [(left: Int, right: Int)] {
+        var pairs: [(left: Int, right: Int)] = []
+        func side(_ expression: Expression) -> (String, String)? {
+            guard case .member(let base, let member) = expression.kind, case .name(let name) = base.kind else { return nil }
+            return (name, member.name)
+        }
+        func add(_ condition: Expression) throws(KQLError) {
+            switch condition.kind {
+            case .name(let name):
+                guard let l = left.firstIndex(where: { $0.name == name }), let r = right.firstIndex(where: { $0.name == name }) else {
+                    throw KQLError(.unknownName, "The join key '\(name)' must be a column of both sides.", at: condition.span)
+                }
+                pairs.append((l, r))
+            case .binary("and", let a, let b):
+                try add(a)
+                try add(b)
+            case .binary("==", let a, let b):
+                guard let first = side(a), let second = side(b) else {
+                    throw KQLError(.unsupported, "Join conditions compare $left and $right columns with ==.", at: condition.span)
+                }
+                let (leftName, rightName) = first.0 == "$left" ? (first.1, second.1) : (second.1, first.1)
+                guard let l = left.firstIndex(where: { $0.name == leftName }), let r = right.firstIndex(where: { $0.name == rightName }) else {
+                    throw KQLError(.unknownName, "The join key '\(leftName)' or '\(rightName)' is not a column of its side.", at: condition.span)
+                }
+                pairs.append((l, r))
+            default:
+                throw KQLError(.unsupported, "Join conditions compare $left and $right columns with ==.", at: condition.span)
+            }
+        }
+        for condition in conditions { try add(condition) }
+        return pairs
+    }
+
+    /// A row's key values; nil when one is null (null keys match nothing).
+    private static func key(_ vectors: [Vector], _ row: Int) -> [ScalarValue]? {
+        var key: [ScalarValue] = []
+        key.reserveCapacity(vectors.count)
+        for vector in vectors {
+            let value = vector.value(at: row).unwrapped
+            if value == .null { return nil }
+            switch value {
+            case .datetime(let v), .timespan(let v): key.append(.long(v))
+            case .bool(let v): key.append(.long(v ? 1 : 0))
+            case .real(let v) where v == v.rounded() && abs(v) < 9e18: key.append(.long(Int64(v)))
+            default: key.append(value)
+            }
+        }
+        return key
+    }
+}
+
+extension Vector {
+    /// The rows at `positions`; nil positions give null.
+    func gather(optional positions: [Int32?]) -> Vector {
+        if !positions.contains(nil) { return gather(positions.map { $0! }) }
+        var builder = VectorBuilder(type: type, capacity: positions.count)
+        for position in positions { builder.append(position.map { value(at: Int($0)) } ?? .null) }
+        return builder.build()
+    }
+}

@@ -1,0 +1,146 @@
+/// A tabular value flowing between operators: its columns and its rows in chunks.
+struct Relation: Sendable {
+    var schema: [ColumnSchema]
+    var chunks: [Chunk]
+    /// The chart a `render` asked for; it travels with the result.
+    var visualization: String?
+
+    init(schema: [ColumnSchema], chunks: [Chunk]) {
+        self.schema = schema
+        self.chunks = chunks.filter { $0.count > 0 }
+    }
+
+    /// A relation of computed columns.
+    init(schema: [ColumnSchema], columns: [Vector], count: Int) {
+        self.init(schema: schema, chunks: [Chunk(computed: columns, count: count)])
+    }
+
+    var rowCount: Int { chunks.reduce(0) { $0 + $1.count } }
+
+    func index(of name: String) -> Int? { schema.firstIndex { $0.name == name } }
+
+    /// Every chunk's column `index`, one after another.
+    func column(_ index: Int) -> Vector {
+        let type = schema[index].type
+        guard !chunks.isEmpty else { return VectorBuilder(type: type).build() }
+        return Vector.concatenate(chunks.map { $0.vector(index, type: type) }, type: type)
+    }
+
+    /// The same rows in one chunk of computed columns.
+    func merged() -> Relation {
+        if chunks.count == 1, chunks[0].segment == nil { return self }
+        return Relation(schema: schema, columns: schema.indices.map(column), count: rowCount)
+    }
+
+    /// The relation with `transform` applied to each chunk.
+    func mapChunks(_ transform: (Chunk) throws(KQLError) -> Chunk) throws(KQLError) -> Relation {
+        var out: [Chunk] = []
+        out.reserveCapacity(chunks.count)
+        for chunk in chunks { out.append(try transform(chunk)) }
+        return Relation(schema: schema, chunks: out)
+    }
+}
+
+/// A block of rows. Columns still in a segment are read through `selection` (segment row positions, nil for all);
+/// computed columns hold one value per row of the chunk.
+struct Chunk: Sendable {
+    enum Column: Sendable {
+        case stored(Int)
+        case computed(Vector)
+    }
+
+    var segment: Segment?
+    var selection: [Int32]?
+    var columns: [Column]
+    private(set) var count: Int
+
+    init(segment: Segment) {
+        self.segment = segment
+        selection = nil
+        columns = segment.columns.indices.map(Column.stored)
+        count = segment.rowCount
+    }
+
+    init(computed: [Vector], count: Int) {
+        segment = nil
+        selection = nil
+        columns = computed.map(Column.computed)
+        self.count = count
+    }
+
+    /// Column `index` as a vector of `type`.
+    func vector(_ index: Int, type: ScalarType) -> Vector {
+        switch columns[index] {
+        case .computed(let vector): vector
+        case .stored(let column): StoredColumn.read(segment!.columns[column], type: type, rows: selection, count: count)
+        }
+    }
+
+    /// The segment column behind column `index`, when it has not been replaced.
+    func storedColumn(_ index: Int) -> Int? {
+        if case .stored(let column) = columns[index] { return column }
+        return nil
+    }
+
+    /// Keeps the rows at `positions` (positions among the chunk's current rows, ascending or not).
+    mutating func keep(_ positions: [Int32]) {
+        if positions.count == count, positions.enumerated().allSatisfy({ $0.offset == Int($0.element) }) { return }
+        if segment != nil {
+            selection = selection.map { current in positions.map { current[Int($0)] } } ?? positions
+        }
+        columns = columns.map { column in
+            if case .computed(let vector) = column { return .computed(vector.gather(positions)) }
+            return column
+        }
+        count = positions.count
+    }
+
+    /// Appends or replaces computed columns; the caller keeps the schema in step.
+    mutating func set(_ index: Int, _ vector: Vector) {
+        if index == columns.count { columns.append(.computed(vector)) } else { columns[index] = .computed(vector) }
+    }
+}
+
+/// Reading segment columns into vectors.
+enum StoredColumn {
+    static func read(_ column: SegmentColumn, type: ScalarType, rows: [Int32]?, count: Int) -> Vector {
+        switch column {
+        case .integers(let packed, let nulls):
+            var values = [Int64](repeating: 0, count: count)
+            var flags: [Bool]? = nulls == .none ? nil : [Bool](repeating: false, count: count)
+            for index in 0..<count {
+                let row = rows.map { Int($0[index]) } ?? index
+                values[index] = packed[row]
+                if flags != nil, nulls.isNull(row) { flags![index] = true }
+            }
+            return Vector(type, .integers(values, nulls: flags))
+        case .reals(let doubles, let nulls):
+            var values = [Double](repeating: 0, count: count)
+            var flags: [Bool]? = nulls == .none ? nil : [Bool](repeating: false, count: count)
+            for index in 0..<count {
+                let row = rows.map { Int($0[index]) } ?? index
+                values[index] = doubles[row]
+                if flags != nil, nulls.isNull(row) { flags![index] = true }
+            }
+            return Vector(type, .reals(values, nulls: flags))
+        case .text(let packed, let dictionary):
+            var codes = [Int32](repeating: 0, count: count)
+            for index in 0..<count { codes[index] = Int32(truncatingIfNeeded: packed[rows.map { Int($0[index]) } ?? index]) }
+            guard type == .dynamic else { return Vector(type, .text(codes, TextValues(dictionary))) }
+            // Dynamic values are stored as JSON text: each distinct value is parsed once.
+            var parsed = [ScalarValue?](repeating: nil, count: dictionary.count)
+            return Vector(
+                .dynamic,
+                .values(
+                    codes.map { code in
+                        if let value = parsed[Int(code)] { return value }
+                        let text = dictionary[Int(code)]
+                        let value = text.isEmpty ? ScalarValue.null : Conversions.parseJSON(.string(text))
+                        parsed[Int(code)] = value
+                        return value
+                    }
+                )
+            )
+        }
+    }
+}
