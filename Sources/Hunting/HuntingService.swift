@@ -227,7 +227,7 @@ public final class HuntingService: Sendable {
                 diagnostics: error.diagnostics
             )
         case .failure(let error):
-            throw HuntingError(.invalidQuery, Self.message(for: error, in: query), diagnostics: error.diagnostics)
+            throw HuntingError(.invalidQuery, Self.message(for: error, in: query, running: true), diagnostics: error.diagnostics)
         }
     }
 
@@ -263,10 +263,11 @@ public final class HuntingService: Sendable {
     }
 
     /// The first diagnostic with its line and column, as the API reports a query error.
-    static func message(for error: KQLError, in query: String) -> String {
+    static func message(for error: KQLError, in query: String, running: Bool = false) -> String {
         guard let first = error.diagnostics.first else { return "The query is invalid." }
         let (line, column) = first.position(in: query)
-        return "Query could not be parsed at line \(line), column \(column): \(first.message) (\(first.code.rawValue))"
+        let what = running ? "Query execution failed" : "Query could not be parsed"
+        return "\(what) at line \(line), column \(column): \(first.message) (\(first.code.rawValue))"
     }
 }
 

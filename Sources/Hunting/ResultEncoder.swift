@@ -1,13 +1,13 @@
 import Foundation
-import KQL
+public import KQL
 import KustoTime
-import OpenMTPModels
+public import OpenMTPModels
 
 /// Turns a query result into the advanced hunting response: `Schema` with .NET type names, `Results` rows
 /// keyed by column name in schema order.
-enum ResultEncoder {
+public enum ResultEncoder {
     /// The type name the API reports for a KQL type.
-    static func wireTypeName(_ type: ScalarType) -> String {
+    public static func wireTypeName(_ type: ScalarType) -> String {
         switch type {
         case .bool: "Boolean"
         case .int: "Int32"
@@ -49,7 +49,7 @@ enum ResultEncoder {
         )
     }
 
-    static func json(_ value: ScalarValue, type: ScalarType) -> JSONValue {
+    public static func json(_ value: ScalarValue, type: ScalarType) -> JSONValue {
         switch value {
         case .null: return .null
         case .bool(let v): return .bool(v)

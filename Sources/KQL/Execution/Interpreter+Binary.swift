@@ -102,19 +102,34 @@ extension Interpreter {
         var values: [ScalarValue] = []
         var perRow: [Vector] = []
         for item in items {
-            switch try evaluate(item, in: RowScope(schema: scope.schema, chunk: scope.chunk, environment: scope.environment)) {
-            case .tabular(let relation):
-                guard !relation.schema.isEmpty else { continue }
-                let column = relation.column(0)
-                for row in 0..<column.count { values.append(column.value(at: row)) }
-            case .scalar(let vector):
-                if let value = vector.constantValue { values.append(value) } else { perRow.append(vector) }
+            switch try listItem(item, in: scope) {
+            case .values(let constants): values += constants
+            case .row(let vector): perRow.append(vector)
             }
         }
         let list = MembershipList(values.flatMap(Self.flattened), operator: op)
         if perRow.isEmpty { return Kernels.map(operand, type: .bool) { list.test($0) } }
         return Kernels.mapN([operand] + perRow, count: scope.count, type: .bool) { row in
             MembershipList(values.flatMap(Self.flattened) + row.dropFirst().flatMap(Self.flattened), operator: op).test(row[0])
+        }
+    }
+
+    enum ListItem {
+        /// Values that are the same on every row: constants and the first column of a table.
+        case values([ScalarValue])
+        case row(Vector)
+    }
+
+    /// One item of an `in` list.
+    func listItem(_ item: Expression, in scope: RowScope) throws(KQLError) -> ListItem {
+        switch try evaluate(item, in: scope) {
+        case .tabular(let relation):
+            guard !relation.schema.isEmpty else { return .values([]) }
+            let column = relation.column(0)
+            return .values((0..<column.count).map { column.value(at: $0) })
+        case .scalar(let vector):
+            if let value = vector.constantValue { return .values([value]) }
+            return .row(vector)
         }
     }
 

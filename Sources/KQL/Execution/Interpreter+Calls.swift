@@ -52,6 +52,13 @@ extension Interpreter {
                 builder.append(total)
             }
             return .scalar(builder.build())
+        case "estimate_data_size" where arguments.contains(where: { $0.kind == .star }):
+            let columns = scope.schema.indices.map { scope.chunk.vector($0, type: scope.schema[$0].type) }
+            return .scalar(
+                Kernels.mapN(columns, count: scope.count, type: .long) { values in
+                    .long(values.reduce(0) { $0 + Int64(Conversions.text($1).utf8.count) })
+                }
+            )
         case "extract" where arguments.count == 4:
             let value = try libraryCall("extract", Array(arguments.prefix(3)), in: scope, at: span)
             guard case .call(_, let typeArguments) = arguments[3].kind, case .name(let typeName) = typeArguments.first?.kind,

@@ -108,7 +108,13 @@ extension Interpreter {
             sources += Array(repeating: Int32(row), count: count)
             try checkSize(rows: sources.count, columns: merged.schema.count, at: span)
         }
-        guard let first = parts.first else { return Relation(schema: merged.schema.filter { !expandedNames.contains($0.name) }, chunks: []) }
+        if parts.isEmpty {
+            // No row produced anything: the subquery over an empty expansion still gives the columns.
+            var empty = try mvExpand(Relation(schema: merged.schema, chunks: []), items, itemIndex: itemIndex, limit: nil, in: environment, at: span)
+            for op in operators { empty = try apply(op, to: empty, in: environment) }
+            parts = [empty]
+        }
+        let first = parts[0]
         var output = RowSchema(columns: base.map { merged.schema[$0] })
         var columns = base.map { merged.column($0).gather(sources) }
         for (index, column) in first.schema.enumerated() {

@@ -83,8 +83,10 @@ enum StoredFilter {
             guard let (column, info) = stored(lhs), case .text(let codes, let dictionary) = column, info.type != .dynamic else { return nil }
             var values: [ScalarValue] = []
             for item in items {
-                guard let value = try constant(item) else { return nil }
-                values += Interpreter.flattened(value)
+                guard Self.isConstant(item, schema: schema),
+                    case .values(let constants) = try interpreter.listItem(item, in: RowScope(environment: environment))
+                else { return nil }
+                values += constants.flatMap(Interpreter.flattened)
             }
             let list = MembershipList(values, operator: op)
             if list.kind == .hasAny, !list.caseSensitive {

@@ -22,9 +22,9 @@ extension Interpreter {
         }
         var parts: [Relation] = []
         for (name, relation) in sources {
-            guard let condition = Self.searchCondition(predicate, schema: relation.schema) else { continue }
+            guard let condition = Self.searchCondition(predicate, schema: relation.schema, bound: environment) else { continue }
+            // Tables without matches still contribute their columns, as the result's schema does not depend on data.
             var matched = try filter(relation, by: condition, in: environment)
-            guard matched.rowCount > 0 else { continue }
             matched.schema.insert(ColumnSchema(name: "$table", type: .string), at: 0)
             matched.chunks = matched.chunks.map { chunk in
                 var chunk = chunk
@@ -49,7 +49,7 @@ extension Interpreter {
         var parts: [Relation] = []
         let projected = project.compactMap { ColumnNaming.derived($0.expression) }
         for name in try searchTables(tables) {
-            guard let table = catalog.table(named: name), let condition = Self.searchCondition(predicate, schema: table.columns) else { continue }
+            guard let table = catalog.table(named: name), let condition = Self.searchCondition(predicate, schema: table.columns, bound: environment) else { continue }
             let matched = try filter(scan(table), by: condition, in: environment).merged()
             guard matched.rowCount > 0 else { continue }
             var schema = [ColumnSchema(name: "source_", type: .string)]
@@ -97,7 +97,7 @@ extension Interpreter {
 
     /// The predicate for one table: a bare string becomes `has` over its text columns; a predicate naming columns
     /// the table lacks does not apply (nil).
-    static func searchCondition(_ predicate: Expression, schema: [ColumnSchema]) -> Expression? {
+    static func searchCondition(_ predicate: Expression, schema: [ColumnSchema], bound: Environment) -> Expression? {
         let span = predicate.span
         switch predicate.kind {
         case .literal(.string(let term)):
@@ -108,10 +108,12 @@ extension Interpreter {
             return text.map { Expression(kind: .binary(op, Expression(kind: .name($0.name), span: span), needle), span: span) }
                 .reduce(nil as Expression?) { partial, next in partial.map { Expression(kind: .binary("or", $0, next), span: span) } ?? next }
         case .binary(let op, let lhs, let rhs) where op == "and" || op == "or":
-            guard let left = searchCondition(lhs, schema: schema), let right = searchCondition(rhs, schema: schema) else { return nil }
+            guard let left = searchCondition(lhs, schema: schema, bound: bound), let right = searchCondition(rhs, schema: schema, bound: bound) else {
+                return nil
+            }
             return Expression(kind: .binary(op, left, right), span: span)
         default:
-            return names(in: predicate).allSatisfy { name in schema.contains { $0.name == name } } ? predicate : nil
+            return names(in: predicate).allSatisfy { name in bound.bindings[name] != nil || schema.contains { $0.name == name } } ? predicate : nil
         }
     }
 
