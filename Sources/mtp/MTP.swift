@@ -10,7 +10,8 @@ struct MTP: AsyncParsableCommand {
             Add a user:                     mtp users create --tenant contoso.test --name alex --role "Security Operator"
             """,
         subcommands: [
-            Serve.self, Tenants.self, Apps.self, Users.self, Roles.self, Consent.self, Import.self, Export.self, Simulate.self, KQLCommand.self, Hunt.self,
+            Serve.self, Tenants.self, Apps.self, Users.self, Roles.self, Consent.self, Import.self, Export.self, Simulate.self, KQLCommand.self,
+            Hunt.self,
         ]
     )
 }

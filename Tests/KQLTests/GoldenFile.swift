@@ -19,7 +19,8 @@ import KustoTime
 ///     error KQL102
 ///     Events | where Nope == 1
 ///
-/// Cells are trimmed; `null` is a null value; strings are written bare. Rows are compared in order.
+/// Cells are trimmed; `null` is a null value; other values are written as `tostring()` writes them (strings bare,
+/// dynamic strings without quotes, arrays and bags as JSON). Rows are compared in order.
 struct GoldenFile {
     struct Case {
         let query: String

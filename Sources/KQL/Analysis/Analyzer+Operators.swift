@@ -29,7 +29,7 @@ extension Analyzer {
                     continue
                 }
                 let type = scalar(item.expression, row: rows)
-                for name in ColumnNaming.names(of: item, unnamed: &unnamed, in: output) {
+                for name in ColumnNaming.names(of: item, unnamed: &unnamed, in: output, numbering: true) {
                     output.set(ColumnSchema(name: name, type: type ?? .dynamic))
                 }
             }

@@ -33,14 +33,23 @@ enum ColumnNaming {
         default: prefix = function
         }
         guard let first = arguments.first, let column = derived(first), function != "countif" else { return "\(prefix)_" }
+        // `percentile(X, 95)` → `percentile_X_95`.
+        if function == "percentile", arguments.count > 1, case .literal(let value) = arguments[1].kind {
+            switch value {
+            case .long(let p): return "percentile_\(column)_\(p)"
+            case .real(let p): return "percentile_\(column)_\(String(p).split(separator: ".").joined(separator: "_"))"
+            default: break
+            }
+        }
         return "\(prefix)_\(column)"
     }
 
     /// Output names of a `project`/`extend` item: the given names, the derived name, or `Column<n>` (numbered
-    /// among the operator's columns that have neither).
-    static func names(of item: NamedExpression, unnamed: inout Int, in output: RowSchema) -> [String] {
+    /// among the operator's columns that have neither). In `project` a derived name already taken gets a number
+    /// (`strlen(S), toupper(S)` → `S`, `S1`); in `extend` it replaces the column (`extend tostring(Value)`).
+    static func names(of item: NamedExpression, unnamed: inout Int, in output: RowSchema, numbering derivedNames: Bool = false) -> [String] {
         if !item.names.isEmpty { return item.names.map(\.name) }
-        if let derived = ColumnNaming.derived(item.expression) { return [derived] }
+        if let derived = ColumnNaming.derived(item.expression) { return [derivedNames ? output.unusedName(derived) : derived] }
         unnamed += 1
         return [output.unusedName("Column\(unnamed)")]
     }

@@ -168,7 +168,7 @@ extension Interpreter {
                 }
                 continue
             }
-            let names = ColumnNaming.names(of: item, unnamed: &unnamed, in: output)
+            let names = ColumnNaming.names(of: item, unnamed: &unnamed, in: output, numbering: true)
             if item.names.isEmpty || item.names.count == 1, case .name(let name) = item.expression.kind, let index = rows.index(of: name) {
                 output.set(ColumnSchema(name: names[0], type: rows.schema[index].type))
                 plan.append((names, .column(index)))

@@ -49,7 +49,8 @@ extension Interpreter {
         var parts: [Relation] = []
         let projected = project.compactMap { ColumnNaming.derived($0.expression) }
         for name in try searchTables(tables) {
-            guard let table = catalog.table(named: name), let condition = Self.searchCondition(predicate, schema: table.columns, bound: environment) else { continue }
+            guard let table = catalog.table(named: name), let condition = Self.searchCondition(predicate, schema: table.columns, bound: environment)
+            else { continue }
             let matched = try filter(scan(table), by: condition, in: environment).merged()
             guard matched.rowCount > 0 else { continue }
             var schema = [ColumnSchema(name: "source_", type: .string)]

@@ -70,8 +70,8 @@ enum ScalarLibrary {
         case "exp2": return real { Math.pow(2, $0) }
         case "exp10": return real { Math.pow(10, $0) }
         case "log": return real { Math.log($0) }
-        case "log2": return real { Math.log($0) / Math.log(2) }
-        case "log10": return real { Math.log($0) / Math.log(10) }
+        case "log2": return real { Glibc.log2($0) }
+        case "log10": return real { Glibc.log10($0) }
         case "pow":
             return { args in
                 guard let x = Conversions.real(args[0]), let y = Conversions.real(args[1]) else { return .null }
