@@ -10,10 +10,12 @@ import OpenMTPModels
 /// - `kql`: the KQL front end (parse and analyze) over the dev corpus on one thread, beside the reference grammar.
 /// - `fuzz`: random mutations of corpus queries through the front end for `--fuzz-seconds`; fails on a hang.
 /// - `data`: hunting data end to end: simulation at scale, resident bytes per row, reload, Streaming API ingestion.
+/// - `engine`: 24 hunting queries on the simulated estate through OpenMTP, duckdb-kql and chdb (median latencies).
 /// Sections not run keep their text from the existing file.
 ///
 /// Usage: `openmtp-bench [--sections token,kql,fuzz,data] [--seconds N] [--connections N] [--fuzz-seconds N]
-/// [--sim-devices N] [--sim-days N] [--sim-activity N] [--ingest-records N] [--output F]`
+/// [--sim-devices N] [--sim-days N] [--sim-activity N] [--ingest-records N] [--engine-folder DIR] [--python PATH]
+/// [--repeats N] [--output F]`
 @main
 struct TokenBenchmark {
     static func main() async throws {
@@ -29,6 +31,7 @@ struct TokenBenchmark {
             if options.sections.contains("kql") { sections["kql"] = try kqlSection(options) }
             if options.sections.contains("fuzz") { sections["fuzz"] = try fuzzSection(options) }
             if options.sections.contains("data") { sections["data"] = try await dataSection(options) }
+            if options.sections.contains("engine") { sections["engine"] = try await engineSection(options) }
             let document = ReportDocument(path: options.output).merging(sections)
             try document.write(toFile: options.output, atomically: true, encoding: .utf8)
             say("wrote \(options.output)")
@@ -89,6 +92,37 @@ struct TokenBenchmark {
         return figures.markdown(settings, command: command)
     }
 
+    static func engineSection(_ options: Options) async throws -> String {
+        var settings = SimulationSettings(
+            devices: options.simDevices,
+            users: options.simDevices / 2,
+            days: options.simDays,
+            seed: 1,
+            domain: "engine.test",
+            end: Timestamp(Date())
+        )
+        settings.activity = options.simActivity
+        let benchmark = KQLEngineBenchmark(
+            settings: settings,
+            folder: URL(fileURLWithPath: options.engineFolder, isDirectory: true),
+            peers: options.peers,
+            python: options.python,
+            repeats: options.repeats
+        )
+        let figures = try await benchmark.run()
+        for engine in KQLEngineBenchmark.engines.dropFirst() {
+            if let all = figures.medianRatio(against: engine) {
+                say(String(format: "median OpenMTP ÷ %@: %.3f× over %d queries", engine, all.ratio, all.queries))
+            }
+            if let search = figures.medianRatio(against: engine, termSearchOnly: true) {
+                say(String(format: "median OpenMTP ÷ %@ on has searches: %.3f× over %d queries", engine, search.ratio, search.queries))
+            }
+        }
+        let command =
+            "swift build -c release --product openmtp-bench && .build/release/openmtp-bench --sections engine --sim-devices \(options.simDevices) --sim-days \(options.simDays) --sim-activity \(options.simActivity) --repeats \(options.repeats)"
+        return figures.markdown(command: command, repeats: options.repeats)
+    }
+
     static func fuzzSection(_ options: Options) throws -> String {
         say("== KQL fuzzing for \(options.fuzzSeconds) s")
         let fuzzer = KQLFuzzer(corpus: options.corpus, seconds: options.fuzzSeconds)
@@ -115,10 +149,10 @@ struct TokenBenchmark {
 
 /// docs/benchmarks.md as sections keyed by name; a run replaces the sections it measured and keeps the others.
 struct ReportDocument {
-    static let order = ["token", "kql", "fuzz", "data"]
+    static let order = ["token", "kql", "fuzz", "data", "engine"]
     static let titles = [
         "token": "## Token endpoint", "kql": "## KQL front end: the dev corpus", "fuzz": "## KQL front end: fuzzing",
-        "data": "## Hunting data",
+        "data": "## Hunting data", "engine": "## KQL engine",
     ]
     var sections: [String: String] = [:]
 
@@ -151,6 +185,9 @@ struct Options {
     var simDays = 10
     var simActivity = 64
     var ingestRecords = 2_000_000
+    var engineFolder = ".build/engine-bench"
+    var python = ".build/kql-peers/bin/python"
+    var repeats = 5
 
     init(arguments: [String]) {
         var iterator = arguments.makeIterator()
@@ -168,6 +205,9 @@ struct Options {
             case "--sim-days": simDays = iterator.next().flatMap(Int.init) ?? simDays
             case "--sim-activity": simActivity = iterator.next().flatMap(Int.init) ?? simActivity
             case "--ingest-records": ingestRecords = iterator.next().flatMap(Int.init) ?? ingestRecords
+            case "--engine-folder": engineFolder = iterator.next() ?? engineFolder
+            case "--python": python = iterator.next() ?? python
+            case "--repeats": repeats = iterator.next().flatMap(Int.init) ?? repeats
             default:
                 FileHandle.standardError.write(Data("unknown option \(argument)\n".utf8))
                 exit(2)

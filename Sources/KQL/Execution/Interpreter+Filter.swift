@@ -161,9 +161,7 @@ enum StoredFilter {
         if low && high && nulls == .none && shape != .other { return .all }
         if !low && !high && shape == .monotone { return Decision.none }
         var positions: [Int32] = []
-        let selection = chunk.selection
-        for index in 0..<chunk.count {
-            let row = selection.map { Int($0[index]) } ?? index
+        chunk.forEachRow { index, row in
             if holds(packed[row]), !nulls.isNull(row) { positions.append(Int32(index)) }
         }
         return .rows(positions)
@@ -185,9 +183,7 @@ enum StoredFilter {
             for code in candidates { decided[Int(code)] = 0 }
         }
         var positions: [Int32] = []
-        let selection = chunk.selection
-        for index in 0..<chunk.count {
-            let row = selection.map { Int($0[index]) } ?? index
+        chunk.forEachRow { index, row in
             let code = Int(codes[row])
             if decided[code] == 0 {
                 let matched = decide(dictionary[code])

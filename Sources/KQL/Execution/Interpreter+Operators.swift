@@ -335,7 +335,7 @@ extension Interpreter {
 
     static func dotNetName(_ type: ScalarType) -> String {
         switch type {
-        case .bool: "Boolean"
+        case .bool: "SByte"
         case .int: "Int32"
         case .long: "Int64"
         case .real: "Double"

@@ -95,6 +95,15 @@ struct Chunk: Sendable {
         count = positions.count
     }
 
+    /// Calls `body` with each row's position in the chunk and its row in the segment.
+    func forEachRow(_ body: (_ index: Int, _ row: Int) -> Void) {
+        if let selection {
+            for (index, row) in selection.enumerated() { body(index, Int(row)) }
+        } else {
+            for index in 0..<count { body(index, index) }
+        }
+    }
+
     /// Appends or replaces computed columns; the caller keeps the schema in step.
     mutating func set(_ index: Int, _ vector: Vector) {
         if index == columns.count { columns.append(.computed(vector)) } else { columns[index] = .computed(vector) }
@@ -103,29 +112,25 @@ struct Chunk: Sendable {
 
 /// Reading segment columns into vectors.
 enum StoredColumn {
+    /// Null flags of the selected rows; nil when none can be null.
+    private static func flags(_ nulls: NullBitmap, rows: [Int32]?, count: Int) -> [Bool]? {
+        switch nulls {
+        case .none: return nil
+        case .all: return [Bool](repeating: true, count: count)
+        case .some: return rows.map { $0.map { nulls.isNull(Int($0)) } } ?? (0..<count).map(nulls.isNull)
+        }
+    }
+
     static func read(_ column: SegmentColumn, type: ScalarType, rows: [Int32]?, count: Int) -> Vector {
         switch column {
         case .integers(let packed, let nulls):
-            var values = [Int64](repeating: 0, count: count)
-            var flags: [Bool]? = nulls == .none ? nil : [Bool](repeating: false, count: count)
-            for index in 0..<count {
-                let row = rows.map { Int($0[index]) } ?? index
-                values[index] = packed[row]
-                if flags != nil, nulls.isNull(row) { flags![index] = true }
-            }
-            return Vector(type, .integers(values, nulls: flags))
+            let values = rows.map { $0.map { packed[Int($0)] } } ?? packed.decoded()
+            return Vector(type, .integers(values, nulls: flags(nulls, rows: rows, count: count)))
         case .reals(let doubles, let nulls):
-            var values = [Double](repeating: 0, count: count)
-            var flags: [Bool]? = nulls == .none ? nil : [Bool](repeating: false, count: count)
-            for index in 0..<count {
-                let row = rows.map { Int($0[index]) } ?? index
-                values[index] = doubles[row]
-                if flags != nil, nulls.isNull(row) { flags![index] = true }
-            }
-            return Vector(type, .reals(values, nulls: flags))
+            let values = rows.map { $0.map { doubles[Int($0)] } } ?? doubles
+            return Vector(type, .reals(values, nulls: flags(nulls, rows: rows, count: count)))
         case .text(let packed, let dictionary):
-            var codes = [Int32](repeating: 0, count: count)
-            for index in 0..<count { codes[index] = Int32(truncatingIfNeeded: packed[rows.map { Int($0[index]) } ?? index]) }
+            let codes = rows.map { $0.map { Int32(truncatingIfNeeded: packed[Int($0)]) } } ?? packed.decoded().map { Int32(truncatingIfNeeded: $0) }
             guard type == .dynamic else { return Vector(type, .text(codes, TextValues(dictionary))) }
             // Dynamic values are stored as JSON text: each distinct value is parsed once.
             var parsed = [ScalarValue?](repeating: nil, count: dictionary.count)
