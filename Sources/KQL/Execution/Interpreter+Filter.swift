@@ -63,7 +63,10 @@ enum StoredFilter {
             if let comparison = Comparison(rawValue: op), case .integers(let packed, let nulls) = column, info.type != .bool {
                 guard let bound = Conversions.integral(value, to: info.type), value != .null else { return nil }
                 let shape: Shape = comparison == .equal ? .convex : (comparison == .notEqual ? .other : .monotone)
-                return integers(packed, nulls, chunk, shape) { comparison.holds($0 == bound ? 0 : ($0 < bound ? -1 : 1)) }
+                // `null != value` is true; every other comparison with null is not.
+                return integers(packed, nulls, chunk, shape, nullsMatch: comparison == .notEqual) {
+                    comparison.holds($0 == bound ? 0 : ($0 < bound ? -1 : 1))
+                }
             }
             guard case .text(let codes, let dictionary) = column, info.type != .dynamic else { return nil }
             let needle = Conversions.text(value)
@@ -146,23 +149,24 @@ enum StoredFilter {
         case other
     }
 
-    /// Rows of an integral column where `holds`; nulls never match. A segment is decided whole from the column's
-    /// minimum and maximum when the predicate's shape allows (how `Timestamp` windows prune segments).
+    /// Rows of an integral column where `holds` (null rows only with `nullsMatch`). A segment is decided whole from the
+    /// column's minimum and maximum when the predicate's shape allows (how `Timestamp` windows prune segments).
     private static func integers(
         _ packed: PackedIntegers,
         _ nulls: NullBitmap,
         _ chunk: Chunk,
         _ shape: Shape,
+        nullsMatch: Bool = false,
         _ holds: (Int64) -> Bool
     ) -> Decision {
-        if nulls == .all { return Decision.none }
+        if nulls == .all { return nullsMatch ? .all : Decision.none }
         let low = holds(packed.minimum)
         let high = holds(packed.maximum)
         if low && high && nulls == .none && shape != .other { return .all }
         if !low && !high && shape == .monotone { return Decision.none }
         var positions: [Int32] = []
         chunk.forEachRow { index, row in
-            if holds(packed[row]), !nulls.isNull(row) { positions.append(Int32(index)) }
+            if nulls.isNull(row) ? nullsMatch : holds(packed[row]) { positions.append(Int32(index)) }
         }
         return .rows(positions)
     }
