@@ -214,7 +214,9 @@ public final class HuntingService: Sendable {
         let source = data.snapshot(tenantId: tenantId)
         await gate.enter()
         let deadline = ContinuousClock().now.advanced(by: limits.timeout)
-        let context = QueryContext(now: now.ticks, deadline: deadline, maxCells: limits.maxCells, externalData: limits.externalData)
+        let context = QueryContext(
+            now: now.ticks, deadline: deadline, maxCells: limits.maxCells, resultRows: limits.maxResultRows, externalData: limits.externalData
+        )
         let outcome = await Self.execute(prepared, engine: engine, over: source, context)
         await gate.leave()
         switch outcome {
@@ -241,6 +243,7 @@ public final class HuntingService: Sendable {
         let now: Int64
         let deadline: ContinuousClock.Instant
         let maxCells: Int
+        let resultRows: Int
         let externalData: (any ExternalDataFetcher)?
     }
 
@@ -249,7 +252,7 @@ public final class HuntingService: Sendable {
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 workers.async {
-                    let budget = QueryBudget(shouldStop: { cancelled.isSet || ContinuousClock().now > context.deadline }, maxCells: context.maxCells)
+                    let budget = QueryBudget(shouldStop: { cancelled.isSet || ContinuousClock().now > context.deadline }, maxCells: context.maxCells, resultRows: context.resultRows)
                     continuation.resume(
                         returning: Result { () throws(KQLError) in
                             try engine.execute(query, over: source, now: context.now, budget: budget, externalData: context.externalData)

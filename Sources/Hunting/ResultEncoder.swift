@@ -24,7 +24,7 @@ public enum ResultEncoder {
 
     static func response(for result: QueryResult, rowLimit: Int, executionTime: Double) -> HuntingQueryResponse {
         let columns = result.schema.columns
-        let rowCount = min(result.rowCount, rowLimit)
+        let rowCount = min(result.returnedRows, rowLimit)
         var rows: [JSONValue] = []
         rows.reserveCapacity(rowCount)
         var size = 0

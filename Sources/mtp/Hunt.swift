@@ -89,7 +89,7 @@ struct Hunt: AsyncParsableCommand {
 /// Query results as text: aligned tables, CSV, JSON lines.
 enum ResultText {
     static func rows(_ result: QueryResult, maxRows: Int) -> [[JSONValue]] {
-        (0..<min(result.rowCount, maxRows)).map { row in
+        (0..<min(result.returnedRows, maxRows)).map { row in
             result.schema.columns.indices.map { ResultEncoder.json(result.value(row: row, column: $0), type: result.schema.columns[$0].type) }
         }
     }
@@ -120,7 +120,7 @@ enum ResultText {
             }
             out += format(names) + "\n" + format(widths.map { String(repeating: "-", count: $0) }) + "\n"
             for row in cells { out += format(row) + "\n" }
-            let shown = min(result.rowCount, maxRows)
+            let shown = min(result.returnedRows, maxRows)
             out += "(\(result.rowCount) row\(result.rowCount == 1 ? "" : "s")\(shown < result.rowCount ? ", \(shown) shown" : "")"
             out += result.visualization.map { "; render \($0)" } ?? ""
             out += ")\n"

@@ -1,3 +1,5 @@
+import KustoTime
+
 /// Function calls: user functions, the catalog's functions, functions that need the query's context, and the
 /// scalar library.
 extension Interpreter {
@@ -12,7 +14,7 @@ extension Interpreter {
         }
         switch name {
         case "materialize", "view":
-            return .tabular(try tabular(arguments[0], in: scope).merged())
+            return .tabular(try merge(try tabular(arguments[0], in: scope), at: span))
         case "toscalar":
             switch try evaluate(arguments[0], in: RowScope(environment: scope.environment)) {
             case .tabular(let relation):
@@ -82,6 +84,7 @@ extension Interpreter {
     private func libraryCall(_ name: String, _ arguments: [Expression], in scope: RowScope, at span: SourceSpan) throws(KQLError) -> Vector {
         var vectors: [Vector] = []
         for argument in arguments { vectors.append(try scalar(argument, in: scope)) }
+        if name == "bin" || name == "floor", vectors.count == 2, let binned = Self.binIntegers(vectors[0], vectors[1]) { return binned }
         guard let implementation = try ScalarLibrary.prepare(name, constants: vectors.map(\.constantValue), now: now, at: span),
             let signature = FunctionCatalog.scalar(name)
         else {
@@ -89,6 +92,19 @@ extension Interpreter {
         }
         let type = FunctionCatalog.resultType(signature, name: name, arguments: arguments, types: vectors.map(\.type)) ?? .dynamic
         return Kernels.mapN(vectors, count: scope.count, type: type, implementation)
+    }
+
+    /// `bin(Timestamp, 1h)` and other integral bins by a constant step, without boxing each value.
+    private static func binIntegers(_ values: Vector, _ size: Vector) -> Vector? {
+        guard case .integers(let integers, let nulls) = values.storage, values.type != .bool, let step = size.constantValue else { return nil }
+        let width: Int64
+        switch (values.type, step.unwrapped) {
+        case (.datetime, .timespan(let ticks)), (.timespan, .timespan(let ticks)): width = ticks
+        case (.long, .long(let n)), (.int, .long(let n)): width = n
+        default: return nil
+        }
+        guard width > 0 else { return nil }
+        return Vector(values.type, .integers(integers.map { DateTimeTicks.floorDivide($0, width) * width }, nulls: nulls))
     }
 
     /// `pack_all()` (every column) and `bag_pack_columns(a, b)`.

@@ -9,7 +9,7 @@ extension Interpreter {
         in environment: Environment,
         at span: SourceSpan
     ) throws(KQLError) -> Relation {
-        let merged = rows.merged()
+        let merged = try merge(rows, at: span)
         guard let chunk = merged.chunks.first else {
             return try expandedSchemaOnly(merged, items, itemIndex: itemIndex, in: environment)
         }
@@ -89,7 +89,7 @@ extension Interpreter {
         in environment: Environment,
         at span: SourceSpan
     ) throws(KQLError) -> Relation {
-        let merged = rows.merged()
+        let merged = try merge(rows, at: span)
         let expandedNames = Set(items.compactMap { $0.name?.name ?? ColumnNaming.derived($0.expression) })
         guard case .subquery(let operators) = subquery.kind else {
             throw KQLError(.unsupported, "mv-apply needs a subquery in parentheses.", at: subquery.span)
@@ -239,7 +239,7 @@ extension Interpreter {
             throw KQLError(.unsupported, "This evaluate plugin is not supported by this engine yet.", at: plugin.span)
         }
         let prefix = arguments.count > 1 ? Conversions.text(try constant(arguments[1], in: environment)) : ""
-        let merged = rows.merged()
+        let merged = try merge(rows, at: plugin.span)
         guard let index = merged.index(of: columnName) else {
             throw KQLError(.unknownName, "bag_unpack: no column '\(columnName)'.", at: column.span)
         }

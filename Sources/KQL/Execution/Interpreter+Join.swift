@@ -11,28 +11,32 @@ extension Interpreter {
         throws(KQLError) -> Relation
     {
         let pairs = try Self.keyPairs(conditions, left: left.schema, right: right.schema)
-        let leftRows = left.merged()
-        let rightRows = right.merged()
+        let leftRows = try merge(left, at: span)
+        let rightRows = try merge(right, at: span)
         let leftKeys = pairs.map { leftRows.column($0.left) }
         let rightKeys = pairs.map { rightRows.column($0.right) }
         let leftCount = leftRows.rowCount
         let rightCount = rightRows.rowCount
 
-        var table: [[ScalarValue]: [Int32]] = [:]
-        for row in 0..<rightCount {
-            guard let key = Self.key(rightKeys, row) else { continue }
-            table[key, default: []].append(Int32(row))
-        }
+        // Both sides' keys are numbered by one table, so equal keys get equal numbers; null keys match nothing.
+        let keys = GroupTable(hasKeys: true, keyCount: pairs.count)
+        let rightIds = keys.assign(rightKeys.map(Self.joinable), count: rightCount)
+        let leftIds = keys.assign(leftKeys.map(Self.joinable), count: leftCount)
+        var buckets = [[Int32]](repeating: [], count: keys.count)
+        for (row, id) in rightIds.enumerated() where !keys.hasNull(id) { buckets[Int(id)].append(Int32(row)) }
         var leftPositions: [Int32?] = []
         var rightPositions: [Int32?] = []
         var rightMatched = [Bool](repeating: false, count: rightCount)
-        var seenLeftKeys: Set<[ScalarValue]> = []
+        var seenLeftKeys = [Bool](repeating: false, count: keys.count)
         let normalized = kind.lowercased()
-        for row in 0..<leftCount {
+        for (row, id) in leftIds.enumerated() {
             if row & 0xFFFF == 0 { try checkBudget(at: span) }
-            let key = Self.key(leftKeys, row)
-            if normalized == "innerunique", let key, !seenLeftKeys.insert(key).inserted { continue }
-            let matches = key.flatMap { table[$0] } ?? []
+            let isNull = keys.hasNull(id)
+            if normalized == "innerunique", !isNull {
+                if seenLeftKeys[Int(id)] { continue }
+                seenLeftKeys[Int(id)] = true
+            }
+            let matches = isNull ? [] : buckets[Int(id)]
             switch normalized {
             case "leftsemi":
                 if !matches.isEmpty { leftPositions.append(Int32(row)) }
@@ -58,19 +62,11 @@ extension Interpreter {
         }
         switch normalized {
         case "leftsemi", "leftanti", "anti", "leftantisemi":
-            return Relation(
-                schema: leftRows.schema,
-                columns: leftRows.schema.indices.map { leftRows.column($0).gather(leftPositions.map { $0! }) },
-                count: leftPositions.count
-            )
+            return leftRows.keepingRows(leftPositions.map { $0! })
         case "rightsemi", "rightanti", "rightantisemi":
             let keep = normalized == "rightsemi"
             let positions = (0..<Int32(rightCount)).filter { rightMatched[Int($0)] == keep }
-            return Relation(
-                schema: rightRows.schema,
-                columns: rightRows.schema.indices.map { rightRows.column($0).gather(positions) },
-                count: positions.count
-            )
+            return rightRows.keepingRows(positions)
         case "rightouter", "fullouter":
             for row in 0..<rightCount where !rightMatched[row] {
                 leftPositions.append(nil)
@@ -81,9 +77,12 @@ extension Interpreter {
         let rightKeyNames = Set(pairs.map { right.schema[$0.right].name })
         let rightColumns = rightRows.schema.indices.filter { !lookup || !rightKeyNames.contains(rightRows.schema[$0].name) }
         let renamed = ColumnNaming.joinRenamed(rightColumns.map { rightRows.schema[$0] }, besides: leftRows.schema)
-        var columns = leftRows.schema.indices.map { leftRows.column($0).gather(optional: leftPositions) }
-        columns += rightColumns.map { rightRows.column($0).gather(optional: rightPositions) }
-        return Relation(schema: leftRows.schema + renamed, columns: columns, count: leftPositions.count)
+        let picked = [leftPositions, rightPositions]
+        let sources = leftRows.schema.indices.map { (leftRows, $0, 0) } + rightColumns.map { (rightRows, $0, 1) }
+        let columns = sources.map { relation, index, side in
+            Chunk.Column.deferred(DeferredVector { relation.column(index).gather(optional: picked[side]) })
+        }
+        return Relation(schema: leftRows.schema + renamed, chunks: [Chunk(columns: columns, count: leftPositions.count)])
     }
 
     /// The equality pairs of an `on` clause: `Col`, `$left.A == $right.B`, joined by commas or `and`.
@@ -124,21 +123,17 @@ extension Interpreter {
         return pairs
     }
 
-    /// A row's key values; nil when one is null (null keys match nothing).
-    private static func key(_ vectors: [Vector], _ row: Int) -> [ScalarValue]? {
-        var key: [ScalarValue] = []
-        key.reserveCapacity(vectors.count)
-        for vector in vectors {
-            let value = vector.value(at: row).unwrapped
-            if value == .null { return nil }
-            switch value {
-            case .datetime(let v), .timespan(let v): key.append(.long(v))
-            case .bool(let v): key.append(.long(v ? 1 : 0))
-            case .real(let v) where v == v.rounded() && abs(v) < 9e18: key.append(.long(Int64(v)))
-            default: key.append(value)
+    /// Key values in the form equal keys share: reals with whole values as longs (`1 == 1.0`), dynamic scalars
+    /// unwrapped.
+    private static func joinable(_ vector: Vector) -> Vector {
+        switch vector.storage {
+        case .integers, .text: return vector
+        default:
+            return Kernels.map(vector, type: .dynamic) { value in
+                if case .real(let v) = value.unwrapped, v == v.rounded(), abs(v) < 9e18 { return .long(Int64(v)) }
+                return value.unwrapped
             }
         }
-        return key
     }
 }
 

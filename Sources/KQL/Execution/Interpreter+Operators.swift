@@ -14,7 +14,7 @@ extension Interpreter {
         case .extend(let items):
             return try extend(rows, items, in: environment)
         case .serialize(let items):
-            return try extend(rows.merged(), items, in: environment)
+            return try extend(try merge(rows, at: op.span), items, in: environment)
         case .projectAway(let patterns):
             let removed = Set(Self.matching(patterns, in: rows.schema))
             return rows.keepingColumns(rows.schema.indices.filter { !removed.contains(rows.schema[$0].name) })

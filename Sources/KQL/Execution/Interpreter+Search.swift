@@ -51,7 +51,7 @@ extension Interpreter {
         for name in try searchTables(tables) {
             guard let table = catalog.table(named: name), let condition = Self.searchCondition(predicate, schema: table.columns, bound: environment)
             else { continue }
-            let matched = try filter(scan(table), by: condition, in: environment).merged()
+            let matched = try merge(try filter(scan(table), by: condition, in: environment), at: predicate.span)
             guard matched.rowCount > 0 else { continue }
             var schema = [ColumnSchema(name: "source_", type: .string)]
             var columns = [Vector.constant(.string(name), .string, count: matched.rowCount)]

@@ -165,7 +165,7 @@ extension Interpreter {
         let keys = sorted.column(0)
         let values = sorted.column(1)
         // Rows of each chosen group, by evaluating the level's expression once over all rows.
-        let merged = rows.merged()
+        let merged = try merge(rows, at: span)
         let groupValues: Vector
         if let chunk = merged.chunks.first {
             groupValues = try scalar(level.of.expression, in: RowScope(schema: merged.schema, chunk: chunk, environment: environment))

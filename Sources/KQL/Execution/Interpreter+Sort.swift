@@ -1,7 +1,7 @@
 /// `sort`, `order` and `top`: descending by default, nulls last when descending and first when ascending.
 extension Interpreter {
     func sort(_ rows: Relation, by keys: [SortKey], limit: Int?, in environment: Environment) throws(KQLError) -> Relation {
-        let merged = rows.merged()
+        let merged = try merge(rows, at: keys.first?.expression.span ?? SourceSpan(start: 0, end: 0))
         guard let chunk = merged.chunks.first else { return merged }
         let scope = RowScope(schema: merged.schema, chunk: chunk, environment: environment)
         var orderings: [SortOrdering] = []

@@ -42,7 +42,7 @@ extension Interpreter {
         }
 
         // Aggregate chunk by chunk.
-        let groups = GroupTable(hasKeys: !keys.isEmpty)
+        let groups = GroupTable(hasKeys: !keys.isEmpty, keyCount: keys.count)
         var aggregators: [(any Aggregator)?] = Array(repeating: nil, count: calls.count)
         var keyTypes: [ScalarType] = keys.map { _ in .dynamic }
         let chunks = rows.chunks.isEmpty ? [Chunk(computed: rows.schema.map { VectorBuilder(type: $0.type).build() }, count: 0)] : rows.chunks
@@ -55,8 +55,18 @@ extension Interpreter {
             let ids = groups.assign(keyVectors, count: chunk.count)
             try checkSize(rows: groups.count, columns: output.columns.count, at: span)
             for (position, call) in calls.enumerated() {
+                // `arg_max(By, …)` reads its other columns only at each group's best row of the chunk.
+                var callScope = scope
+                var callIds = ids
+                if let maximum = call.argExtremeMaximum, call.arguments.count > 1 {
+                    let candidates = ArgExtremeAggregator.candidates(groups: ids, by: try scalar(call.arguments[0], in: scope), maximum: maximum)
+                    var narrowed = chunk
+                    narrowed.keep(candidates)
+                    callScope = RowScope(schema: rows.schema, chunk: narrowed, environment: environment)
+                    callIds = candidates.map { ids[Int($0)] }
+                }
                 var vectors: [Vector] = []
-                for argument in call.arguments { vectors.append(try scalar(argument, in: scope)) }
+                for argument in call.arguments { vectors.append(try scalar(argument, in: callScope)) }
                 if aggregators[position] == nil {
                     guard
                         let aggregator = Aggregates.make(
@@ -69,7 +79,7 @@ extension Interpreter {
                     }
                     aggregators[position] = aggregator
                 }
-                aggregators[position]!.add(groups: ids, groupCount: groups.count, arguments: call.valuePositions.map { vectors[$0] })
+                aggregators[position]!.add(groups: callIds, groupCount: groups.count, arguments: call.valuePositions.map { vectors[$0] })
             }
         }
         let groupCount = groups.count
@@ -182,6 +192,15 @@ struct AggregateCall {
         }
     }
 
+    /// For `arg_max` (true) and `arg_min` (false): which extreme the call keeps.
+    var argExtremeMaximum: Bool? {
+        switch function {
+        case "arg_max", "argmax": true
+        case "arg_min", "argmin": false
+        default: nil
+        }
+    }
+
     /// Where the condition of an `…if` aggregate is among its arguments.
     private static func conditionPosition(_ function: String) -> Int? {
         switch function {
@@ -225,63 +244,104 @@ struct AggregateCall {
     }
 }
 
-/// Assigns each row a group number by its key values. A single text key is looked up once per distinct code.
+/// Assigns each row a group number by its key values. Each key column is interned on its own (a text key once per
+/// distinct code, an integral key by value); several keys combine their numbers pairwise, so no row builds an array.
 final class GroupTable {
-    private let hasKeys: Bool
-    private var keys: [[ScalarValue]] = []
-    private var index: [[ScalarValue]: Int32] = [:]
-    private var textIndex: [String: Int32] = [:]
-    private var integerIndex: [Int64: Int32] = [:]
-    private var nullGroup: Int32?
+    private let interners: [KeyInterner]
+    private var combined: [[UInt64: Int32]]
+    private var groupKeys: [[Int32]] = []
 
-    init(hasKeys: Bool) {
-        self.hasKeys = hasKeys
-        if !hasKeys { keys = [[]] }
+    init(hasKeys: Bool, keyCount: Int = 1) {
+        interners = hasKeys ? (0..<keyCount).map { _ in KeyInterner() } : []
+        combined = Array(repeating: [:], count: max(0, keyCount - 1))
+        if !hasKeys { groupKeys = [[]] }
     }
 
-    var count: Int { keys.count }
+    var count: Int { interners.count == 1 ? interners[0].count : groupKeys.count }
 
     func assign(_ vectors: [Vector], count: Int) -> [Int32] {
-        guard hasKeys else { return [Int32](repeating: 0, count: count) }
-        if vectors.count == 1 {
-            switch vectors[0].storage {
-            case .text(let codes, let values):
-                var translated = [Int32](repeating: -1, count: values.count)
-                return codes.map { code in
-                    if translated[Int(code)] >= 0 { return translated[Int(code)] }
-                    let text = values[Int(code)]
-                    let group = textIndex[text] ?? newGroup([.string(text)]) { textIndex[text] = $0 }
-                    translated[Int(code)] = group
-                    return group
+        guard !interners.isEmpty else { return [Int32](repeating: 0, count: count) }
+        var ids = interners[0].ids(vectors[0], count: count)
+        guard interners.count > 1 else { return ids }
+        var parts = [ids]
+        for position in 1..<interners.count {
+            let next = interners[position].ids(vectors[position], count: count)
+            parts.append(next)
+            for row in 0..<count {
+                let pair = UInt64(UInt32(bitPattern: ids[row])) << 32 | UInt64(UInt32(bitPattern: next[row]))
+                if let known = combined[position - 1][pair] {
+                    ids[row] = known
+                } else {
+                    let id = Int32(combined[position - 1].count)
+                    combined[position - 1][pair] = id
+                    ids[row] = id
+                    if position == interners.count - 1 { groupKeys.append(parts.map { $0[row] }) }
                 }
-            case .integers(let values, let nulls):
-                let type = vectors[0].type
-                return (0..<count).map { row in
-                    if let nulls, nulls[row] { return nullGroup ?? newGroup([.null]) { nullGroup = $0 } }
-                    let value = values[row]
-                    return integerIndex[value] ?? newGroup([Vector.integral(value, type)]) { integerIndex[value] = $0 }
-                }
-            default: break
             }
         }
-        return (0..<count).map { row in
-            let key = vectors.map { $0.value(at: row) }
-            return index[key] ?? newGroup(key) { index[key] = $0 }
-        }
+        return ids
     }
 
-    private func newGroup(_ key: [ScalarValue], _ register: (Int32) -> Void) -> Int32 {
-        let group = Int32(keys.count)
-        keys.append(key)
-        register(group)
-        return group
+    /// Whether a group's key has a null part.
+    func hasNull(_ group: Int32) -> Bool {
+        if interners.count == 1 { return interners[0].values[Int(group)].unwrapped == .null }
+        return groupKeys[Int(group)].enumerated().contains { interners[$0].values[Int($1)].unwrapped == .null }
     }
 
     func keyColumns(types: [ScalarType]) -> [Vector] {
         types.enumerated().map { position, type in
-            var builder = VectorBuilder(type: type, capacity: keys.count)
-            for key in keys { builder.append(key[position]) }
+            let interner = interners[position]
+            var builder = VectorBuilder(type: type, capacity: count)
+            if interners.count == 1 {
+                for value in interner.values { builder.append(value) }
+            } else {
+                for key in groupKeys { builder.append(interner.values[Int(key[position])]) }
+            }
             return builder.build()
         }
+    }
+}
+
+/// Numbers the distinct values of one key column.
+final class KeyInterner {
+    private(set) var values: [ScalarValue] = []
+    private var texts: [String: Int32] = [:]
+    private var integers: [Int64: Int32] = [:]
+    private var others: [ScalarValue: Int32] = [:]
+    private var null: Int32?
+
+    var count: Int { values.count }
+
+    func ids(_ vector: Vector, count: Int) -> [Int32] {
+        switch vector.storage {
+        case .text(let codes, let strings):
+            var translated = [Int32](repeating: -1, count: strings.count)
+            return codes.map { code in
+                if translated[Int(code)] >= 0 { return translated[Int(code)] }
+                let text = strings[Int(code)]
+                let id = texts[text] ?? add(.string(text)) { texts[text] = $0 }
+                translated[Int(code)] = id
+                return id
+            }
+        case .integers(let integers, let nulls):
+            let type = vector.type
+            return (0..<count).map { row in
+                if let nulls, nulls[row] { return null ?? add(.null) { null = $0 } }
+                let value = integers[row]
+                return self.integers[value] ?? add(Vector.integral(value, type)) { self.integers[value] = $0 }
+            }
+        default:
+            return (0..<count).map { row in
+                let value = vector.value(at: row)
+                return others[value] ?? add(value) { others[value] = $0 }
+            }
+        }
+    }
+
+    private func add(_ value: ScalarValue, _ register: (Int32) -> Void) -> Int32 {
+        let id = Int32(values.count)
+        values.append(value)
+        register(id)
+        return id
     }
 }

@@ -64,6 +64,13 @@ struct Interpreter: Sendable {
         }
     }
 
+    /// The relation in one chunk, refused when its rows alone exceed the memory budget (columns are built only when
+    /// read).
+    func merge(_ relation: Relation, at span: SourceSpan) throws(KQLError) -> Relation {
+        try checkSize(rows: relation.rowCount, columns: 1, at: span)
+        return relation.merged()
+    }
+
     /// Refuses an intermediate result larger than the query's memory budget.
     func checkSize(rows: Int, columns: Int, at span: SourceSpan) throws(KQLError) {
         if rows.multipliedReportingOverflow(by: max(columns, 1)).partialValue > budget.maxCells || rows < 0 {
@@ -128,9 +135,12 @@ public struct QueryBudget: Sendable {
     public var shouldStop: @Sendable () -> Bool
     /// The largest intermediate result, in cells (rows × columns), a join, expansion or aggregation may build.
     public var maxCells: Int
+    /// Rows of the result to build (the rest are counted, not built); nil builds all.
+    public var resultRows: Int?
 
-    public init(shouldStop: @escaping @Sendable () -> Bool = { false }, maxCells: Int = 60_000_000) {
+    public init(shouldStop: @escaping @Sendable () -> Bool = { false }, maxCells: Int = 60_000_000, resultRows: Int? = nil) {
         self.shouldStop = shouldStop
         self.maxCells = maxCells
+        self.resultRows = resultRows
     }
 }

@@ -33,7 +33,9 @@ public struct QueryEngine: Sendable {
     ) throws(KQLError) -> QueryResult {
         let interpreter = Interpreter(catalog: catalog, source: source, now: now, budget: budget, externalData: externalData)
         let relation = try interpreter.run(query.ast)
-        let columns = relation.schema.indices.map { relation.column($0).materialized() }
+        // Only the rows the caller will return are built.
+        let returned = budget.resultRows.map { relation.prefix($0) } ?? relation
+        let columns = relation.schema.indices.map { returned.column($0).materialized() }
         return QueryResult(
             schema: TableSchema(name: "", columns: relation.schema),
             columns: columns,
@@ -77,6 +79,9 @@ public struct QueryResult: Sendable {
     public let rowCount: Int
     /// The visualization a `render` operator asked for (`timechart`, `piechart` …).
     public let visualization: String?
+
+    /// Rows held: at most the budget's `resultRows`, while ``rowCount`` counts every row of the result.
+    public var returnedRows: Int { columns.first?.count ?? 0 }
 
     /// The value at a row and column, typed by the schema: dynamic values as `.dynamic`, nulls as `.null`.
     public func value(row: Int, column: Int) -> ScalarValue {

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A tabular value flowing between operators: its columns and its rows in chunks.
 struct Relation: Sendable {
     var schema: [ColumnSchema]
@@ -26,18 +28,41 @@ struct Relation: Sendable {
         return Vector.concatenate(chunks.map { $0.vector(index, type: type) }, type: type)
     }
 
-    /// The same rows in one chunk of computed columns.
-    func merged() -> Relation {
-        if chunks.count == 1, chunks[0].segment == nil { return self }
-        return Relation(schema: schema, columns: schema.indices.map(column), count: rowCount)
+    /// The rows at `positions` of a relation in one chunk (see ``merged()``).
+    func keepingRows(_ positions: [Int32]) -> Relation {
+        guard var chunk = chunks.first else { return self }
+        chunk.keep(positions)
+        var output = Relation(schema: schema, chunks: [chunk])
+        output.visualization = visualization
+        return output
     }
 
-    /// The relation with `transform` applied to each chunk.
-    func mapChunks(_ transform: (Chunk) throws(KQLError) -> Chunk) throws(KQLError) -> Relation {
-        var out: [Chunk] = []
-        out.reserveCapacity(chunks.count)
-        for chunk in chunks { out.append(try transform(chunk)) }
-        return Relation(schema: schema, chunks: out)
+    /// The same rows in one chunk; each column is concatenated the first time it is read.
+    func merged() -> Relation {
+        if chunks.count <= 1 { return self }
+        let source = self
+        let columns = schema.indices.map { index in Chunk.Column.deferred(DeferredVector { source.column(index) }) }
+        var output = Relation(schema: schema, chunks: [Chunk(columns: columns, count: rowCount)])
+        output.visualization = visualization
+        return output
+    }
+}
+
+/// A column computed the first time it is read (a merge of chunks, the rows a join or sort picked), then kept; columns
+/// no later operator reads are never built.
+final class DeferredVector: Sendable {
+    private let compute: @Sendable () -> Vector
+    private let cache = Mutex<Vector?>(nil)
+
+    init(_ compute: @escaping @Sendable () -> Vector) {
+        self.compute = compute
+    }
+
+    var vector: Vector {
+        if let known = cache.withLock({ $0 }) { return known }
+        let built = compute()
+        cache.withLock { $0 = built }
+        return built
     }
 }
 
@@ -47,6 +72,7 @@ struct Chunk: Sendable {
     enum Column: Sendable {
         case stored(Int)
         case computed(Vector)
+        case deferred(DeferredVector)
     }
 
     var segment: Segment?
@@ -62,9 +88,13 @@ struct Chunk: Sendable {
     }
 
     init(computed: [Vector], count: Int) {
+        self.init(columns: computed.map(Column.computed), count: count)
+    }
+
+    init(columns: [Column], count: Int) {
         segment = nil
         selection = nil
-        columns = computed.map(Column.computed)
+        self.columns = columns
         self.count = count
     }
 
@@ -72,6 +102,7 @@ struct Chunk: Sendable {
     func vector(_ index: Int, type: ScalarType) -> Vector {
         switch columns[index] {
         case .computed(let vector): vector
+        case .deferred(let deferred): deferred.vector
         case .stored(let column): StoredColumn.read(segment!.columns[column], type: type, rows: selection, count: count)
         }
     }
@@ -89,8 +120,11 @@ struct Chunk: Sendable {
             selection = selection.map { current in positions.map { current[Int($0)] } } ?? positions
         }
         columns = columns.map { column in
-            if case .computed(let vector) = column { return .computed(vector.gather(positions)) }
-            return column
+            switch column {
+            case .computed(let vector): return .computed(vector.gather(positions))
+            case .deferred(let deferred): return .deferred(DeferredVector { deferred.vector.gather(positions) })
+            case .stored: return column
+            }
         }
         count = positions.count
     }

@@ -395,6 +395,38 @@ final class ArgExtremeAggregator: Aggregator {
             return builder.build()
         }
     }
+
+    /// The rows of a chunk that can win: each group's first row with the largest (smallest) value, or its first row
+    /// when all its values are null.
+    static func candidates(groups: [Int32], by values: Vector, maximum: Bool) -> [Int32] {
+        var best: [Int32: Int32] = [:]
+        func better(_ row: Int, than current: Int) -> Bool {
+            let x = values.value(at: row)
+            let y = values.value(at: current)
+            if x.unwrapped == .null { return false }
+            if y.unwrapped == .null { return true }
+            return ScalarOps.order(x, y).map { maximum ? $0 > 0 : $0 < 0 } ?? false
+        }
+        if case .integers(let integers, nil) = values.storage {
+            for (row, group) in groups.enumerated() {
+                if let current = best[group] {
+                    let (x, y) = (integers[row], integers[Int(current)])
+                    if maximum ? x > y : x < y { best[group] = Int32(row) }
+                } else {
+                    best[group] = Int32(row)
+                }
+            }
+        } else {
+            for (row, group) in groups.enumerated() {
+                if let current = best[group] {
+                    if better(row, than: Int(current)) { best[group] = Int32(row) }
+                } else {
+                    best[group] = Int32(row)
+                }
+            }
+        }
+        return best.values.sorted()
+    }
 }
 
 /// `take_any(Col…)`: the values of some row of the group (here the first seen with a non-null first value).

@@ -1,0 +1,107 @@
+import Foundation
+import KQL
+import OpenMTPModels
+import Store
+import Testing
+
+@testable import Hunting
+
+@Suite("Hunting queries: row cap, memory budget, timeout, errors, other queries unaffected")
+struct QueryLimitsTests {
+    let tenant = "00000000-0000-0000-0000-00000000000c"
+    let now = Timestamp(iso8601: "2026-11-24T12:00:00Z")!
+
+    /// A service holding `rows` process events, with `limits`.
+    func service(rows: Int, limits: HuntingService.Limits) async throws -> HuntingService {
+        let hunting = HuntingService(catalog: try HuntingCatalog.bundled(), store: InMemoryStore(), limits: limits)
+        let lines = (0..<rows).map { index in
+            #"{"Timestamp":"2026-11-24T10:00:00Z","DeviceName":"pc\#(index % 50)","FileName":"f\#(index).exe","ProcessId":\#(index)}"#
+        }
+        var batch = IngestBatch(catalog: try HuntingCatalog.bundled())
+        IngestParser.parse(Data(lines.joined(separator: "\n").utf8), format: .jsonl, table: "DeviceProcessEvents", into: &batch)
+        try await hunting.ingest(batch, tenantId: tenant)
+        return hunting
+    }
+
+    @Test("results stop at the row cap and Stats says the result was truncated")
+    func rowCap() async throws {
+        var limits = HuntingService.Limits()
+        limits.maxResultRows = 100
+        let hunting = try await service(rows: 300, limits: limits)
+        let capped = try await hunting.run("DeviceProcessEvents | project FileName", tenantId: tenant, now: now)
+        #expect(capped.results.count == 100)
+        #expect(capped.stats.truncated == true)
+        let small = try await hunting.run("DeviceProcessEvents | take 10", tenantId: tenant, now: now)
+        #expect(small.results.count == 10)
+        #expect(small.stats.truncated == nil)
+    }
+
+    @Test("a cartesian join ends in a clear error within the memory budget; the next query runs")
+    func cartesianJoin() async throws {
+        var limits = HuntingService.Limits()
+        limits.maxCells = 200_000
+        let hunting = try await service(rows: 2_000, limits: limits)
+        let query = "DeviceProcessEvents | extend k = 1 | join kind=inner (DeviceProcessEvents | extend k = 1) on k | count"
+        do {
+            _ = try await hunting.run(query, tenantId: tenant, now: now)
+            Issue.record("the cartesian join should exceed the budget")
+        } catch {
+            #expect(error.code == .queryTimedOut)
+            #expect(error.message.contains("memory"), "\(error.message)")
+        }
+        let after = try await hunting.run("DeviceProcessEvents | count", tenantId: tenant, now: now)
+        #expect(after.results.first?["Count"] == .int(2_000))
+    }
+
+    @Test("a summarize with a group per row is bounded by the same budget")
+    func hugeSummarize() async throws {
+        var limits = HuntingService.Limits()
+        limits.maxCells = 1_000
+        let hunting = try await service(rows: 2_000, limits: limits)
+        await #expect(throws: HuntingError.self) {
+            try await hunting.run("DeviceProcessEvents | summarize count() by FileName, ProcessId", tenantId: tenant, now: now)
+        }
+        let grouped = try await hunting.run("DeviceProcessEvents | summarize count() by DeviceName | count", tenantId: tenant, now: now)
+        #expect(grouped.results.first?["Count"] == .int(50))
+    }
+
+    @Test("a query past its timeout stops with QueryTimedOut")
+    func timeout() async throws {
+        var limits = HuntingService.Limits()
+        limits.timeout = .zero
+        let hunting = try await service(rows: 10, limits: limits)
+        do {
+            _ = try await hunting.run("DeviceProcessEvents | count", tenantId: tenant, now: now)
+            Issue.record("the query should time out")
+        } catch {
+            #expect(error.code == .queryTimedOut)
+        }
+    }
+
+    @Test("syntax, semantic and run-time errors are InvalidQuery with the position")
+    func errors() async throws {
+        var limits = HuntingService.Limits()
+        limits.externalData = nil
+        let hunting = try await service(rows: 10, limits: limits)
+        for (query, fragment) in [
+            ("DeviceProcessEvents | where", "could not be parsed at line 1"),
+            ("DeviceProcessEvents | where Nope == 1", "KQL102"),
+            ("externaldata (a:string) [\"https://example.invalid/x.csv\"]", "Query execution failed at line 1"),
+        ] {
+            do {
+                _ = try await hunting.run(query, tenantId: tenant, now: now)
+                Issue.record("\(query) should fail")
+            } catch {
+                #expect(error.code == .invalidQuery)
+                #expect(error.message.contains(fragment), "\(error.message)")
+            }
+        }
+    }
+
+    @Test("tenants see only their own rows")
+    func tenantIsolation() async throws {
+        let hunting = try await service(rows: 5, limits: HuntingService.Limits())
+        let other = try await hunting.run("DeviceProcessEvents | count", tenantId: "00000000-0000-0000-0000-0000000000ff", now: now)
+        #expect(other.results.first?["Count"] == .int(0))
+    }
+}
