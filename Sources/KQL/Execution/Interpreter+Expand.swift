@@ -32,7 +32,8 @@ extension Interpreter {
             try checkSize(rows: sources.count, columns: merged.schema.count + items.count, at: span)
         }
         var output = RowSchema(columns: merged.schema)
-        var columns = merged.schema.indices.map { merged.column($0).gather(sources) }
+        let picked = sources
+        var columns = merged.schema.indices.map { index in Chunk.Column.deferred(DeferredVector { merged.column(index).gather(picked) }) }
         for (index, item) in items.enumerated() {
             let type = item.type.flatMap(ScalarType.init(schemaName:)) ?? .dynamic
             var builder = VectorBuilder(type: type, capacity: sources.count)
@@ -41,17 +42,18 @@ extension Interpreter {
             place(builder.build(), named: name, in: &output, &columns)
         }
         if let itemIndex { place(Vector(.long, .integers(indexes, nulls: nil)), named: itemIndex, in: &output, &columns) }
-        return Relation(schema: output.columns, columns: columns, count: sources.count)
+        return Relation(schema: output.columns, chunks: [Chunk(columns: columns, count: sources.count)])
     }
 
-    private func place(_ vector: Vector, named name: String, in schema: inout RowSchema, _ columns: inout [Vector]) {
+    private func place(_ vector: Vector, named name: String, in schema: inout RowSchema, _ columns: inout [Chunk.Column]) {
         if let index = schema.columns.firstIndex(where: { $0.name == name }) {
-            columns[index] = vector
+            columns[index] = .computed(vector)
         } else {
-            columns.append(vector)
+            columns.append(.computed(vector))
         }
         schema.set(ColumnSchema(name: name, type: vector.type))
     }
+
 
     private func expandedSchemaOnly(
         _ rows: Relation,
@@ -116,12 +118,13 @@ extension Interpreter {
         }
         let first = parts[0]
         var output = RowSchema(columns: base.map { merged.schema[$0] })
-        var columns = base.map { merged.column($0).gather(sources) }
+        let picked = sources
+        var columns = base.map { index in Chunk.Column.deferred(DeferredVector { merged.column(index).gather(picked) }) }
         for (index, column) in first.schema.enumerated() {
             let vector = Vector.concatenate(parts.map { $0.column(index) }, type: column.type)
             place(vector, named: column.name, in: &output, &columns)
         }
-        return Relation(schema: output.columns, columns: columns, count: sources.count)
+        return Relation(schema: output.columns, chunks: [Chunk(columns: columns, count: sources.count)])
     }
 
     /// `parse` and `parse-where`: text and captures matched left to right; `*` skips to the next literal.
@@ -258,13 +261,13 @@ extension Interpreter {
         }
         let kept = merged.schema.indices.filter { $0 != index }
         var output = RowSchema(columns: kept.map { merged.schema[$0] })
-        var columns = kept.map { merged.column($0) }
+        var columns = kept.map { Chunk.Column.computed(merged.column($0)) }
         for key in keys {
             var builder = VectorBuilder(type: .dynamic, capacity: values.count)
             for row in values { builder.append(row[key] ?? .null) }
             place(builder.build(), named: output.unusedName(prefix + key), in: &output, &columns)
         }
-        return Relation(schema: output.columns, columns: columns, count: bags.count)
+        return Relation(schema: output.columns, chunks: [Chunk(columns: columns, count: bags.count)])
     }
 }
 

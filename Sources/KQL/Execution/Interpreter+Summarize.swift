@@ -325,10 +325,15 @@ final class KeyInterner {
             }
         case .integers(let integers, let nulls):
             let type = vector.type
+            // Neighbouring rows often share a key (time bins of ordered rows): the last one is checked first.
+            var last: (value: Int64, id: Int32)?
             return (0..<count).map { row in
                 if let nulls, nulls[row] { return null ?? add(.null) { null = $0 } }
                 let value = integers[row]
-                return self.integers[value] ?? add(Vector.integral(value, type)) { self.integers[value] = $0 }
+                if let last, last.value == value { return last.id }
+                let id = self.integers[value] ?? add(Vector.integral(value, type)) { self.integers[value] = $0 }
+                last = (value, id)
+                return id
             }
         default:
             return (0..<count).map { row in
