@@ -215,7 +215,11 @@ public final class HuntingService: Sendable {
         await gate.enter()
         let deadline = ContinuousClock().now.advanced(by: limits.timeout)
         let context = QueryContext(
-            now: now.ticks, deadline: deadline, maxCells: limits.maxCells, resultRows: limits.maxResultRows, externalData: limits.externalData
+            now: now.ticks,
+            deadline: deadline,
+            maxCells: limits.maxCells,
+            resultRows: limits.maxResultRows,
+            externalData: limits.externalData
         )
         let outcome = await Self.execute(prepared, engine: engine, over: source, context)
         await gate.leave()
@@ -252,7 +256,11 @@ public final class HuntingService: Sendable {
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 workers.async {
-                    let budget = QueryBudget(shouldStop: { cancelled.isSet || ContinuousClock().now > context.deadline }, maxCells: context.maxCells, resultRows: context.resultRows)
+                    let budget = QueryBudget(
+                        shouldStop: { cancelled.isSet || ContinuousClock().now > context.deadline },
+                        maxCells: context.maxCells,
+                        resultRows: context.resultRows
+                    )
                     continuation.resume(
                         returning: Result { () throws(KQLError) in
                             try engine.execute(query, over: source, now: context.now, budget: budget, externalData: context.externalData)

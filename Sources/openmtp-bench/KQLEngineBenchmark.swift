@@ -25,28 +25,78 @@ struct KQLEngineBenchmark {
 
     static let queries: [Query] = [
         Query(id: "q01", shape: "filter", text: #"DeviceProcessEvents | where FileName == "powershell.exe" | count"#),
-        Query(id: "q02", shape: "has search", text: #"DeviceProcessEvents | where ProcessCommandLine has "whoami" | project Timestamp, DeviceName, ProcessCommandLine"#),
-        Query(id: "q03", shape: "has search", text: #"DeviceProcessEvents | where ProcessCommandLine has "-nop" and ProcessCommandLine has "hidden" | count"#),
+        Query(
+            id: "q02",
+            shape: "has search",
+            text: #"DeviceProcessEvents | where ProcessCommandLine has "whoami" | project Timestamp, DeviceName, ProcessCommandLine"#
+        ),
+        Query(
+            id: "q03",
+            shape: "has search",
+            text: #"DeviceProcessEvents | where ProcessCommandLine has "-nop" and ProcessCommandLine has "hidden" | count"#
+        ),
         Query(id: "q04", shape: "has search", text: #"DeviceFileEvents | where FolderPath has "Temp" and FileName endswith ".exe" | count"#),
-        Query(id: "q05", shape: "has search", text: #"DeviceNetworkEvents | where RemoteUrl has_any ("pastebin", "ngrok", "duckdns") | project Timestamp, DeviceName, RemoteUrl"#),
-        Query(id: "q06", shape: "has search", text: #"DeviceRegistryEvents | where RegistryKey has "CurrentVersion" | summarize count() by DeviceName | top 5 by count_"#),
+        Query(
+            id: "q05",
+            shape: "has search",
+            text: #"DeviceNetworkEvents | where RemoteUrl has_any ("pastebin", "ngrok", "duckdns") | project Timestamp, DeviceName, RemoteUrl"#
+        ),
+        Query(
+            id: "q06",
+            shape: "has search",
+            text: #"DeviceRegistryEvents | where RegistryKey has "CurrentVersion" | summarize count() by DeviceName | top 5 by count_"#
+        ),
         Query(id: "q07", shape: "filter", text: #"DeviceProcessEvents | where ProcessCommandLine contains "-enc" | count"#),
-        Query(id: "q08", shape: "filter", text: #"DeviceProcessEvents | where InitiatingProcessFileName =~ "winword.exe" | project DeviceName, FileName"#),
+        Query(
+            id: "q08",
+            shape: "filter",
+            text: #"DeviceProcessEvents | where InitiatingProcessFileName =~ "winword.exe" | project DeviceName, FileName"#
+        ),
         Query(id: "q09", shape: "filter", text: #"DeviceNetworkEvents | where Timestamp > ago(1d) and RemotePort == 443 | count"#),
-        Query(id: "q10", shape: "summarize", text: #"DeviceNetworkEvents | where RemotePort == 443 | summarize count() by RemoteIP | top 10 by count_"#),
+        Query(
+            id: "q10",
+            shape: "summarize",
+            text: #"DeviceNetworkEvents | where RemotePort == 443 | summarize count() by RemoteIP | top 10 by count_"#
+        ),
         Query(id: "q11", shape: "summarize by bin", text: #"DeviceNetworkEvents | summarize count() by bin(Timestamp, 1h) | sort by Timestamp asc"#),
         Query(id: "q12", shape: "summarize by bin", text: #"DeviceProcessEvents | summarize count() by bin(Timestamp, 1d), DeviceName | count"#),
         Query(id: "q13", shape: "summarize", text: #"DeviceProcessEvents | summarize dcount(FileName) by DeviceName | top 10 by dcount_FileName"#),
-        Query(id: "q14", shape: "summarize", text: #"DeviceLogonEvents | where ActionType == "LogonFailed" | summarize count() by AccountName | top 10 by count_"#),
+        Query(
+            id: "q14",
+            shape: "summarize",
+            text: #"DeviceLogonEvents | where ActionType == "LogonFailed" | summarize count() by AccountName | top 10 by count_"#
+        ),
         Query(id: "q15", shape: "summarize", text: #"DeviceImageLoadEvents | summarize count() by FileName | top 10 by count_"#),
         Query(id: "q16", shape: "summarize", text: #"DeviceEvents | summarize count() by ActionType"#),
-        Query(id: "q17", shape: "summarize", text: #"DeviceProcessEvents | where Timestamp > ago(1d) | summarize count() by FileName | top 10 by count_"#),
+        Query(
+            id: "q17",
+            shape: "summarize",
+            text: #"DeviceProcessEvents | where Timestamp > ago(1d) | summarize count() by FileName | top 10 by count_"#
+        ),
         Query(id: "q18", shape: "arg_max", text: #"DeviceInfo | summarize arg_max(Timestamp, *) by DeviceId | project DeviceName, OSPlatform"#),
         Query(id: "q19", shape: "arg_max", text: #"DeviceFileEvents | summarize arg_max(Timestamp, FileName, FolderPath) by DeviceId | count"#),
-        Query(id: "q20", shape: "join", text: #"DeviceProcessEvents | where FileName =~ "powershell.exe" | join kind=inner (DeviceNetworkEvents | where RemotePort == 443) on DeviceId | count"#),
-        Query(id: "q21", shape: "join", text: #"DeviceLogonEvents | where ActionType == "LogonSuccess" | join kind=leftsemi (DeviceInfo | where OSPlatform == "WindowsServer2022") on DeviceId | count"#),
-        Query(id: "q22", shape: "mv-expand", text: #"AlertInfo | extend T = parse_json(AttackTechniques) | mv-expand T | summarize count() by tostring(T)"#),
-        Query(id: "q23", shape: "mv-expand", text: #"DeviceNetworkEvents | take 100000 | extend P = pack_array(LocalPort, RemotePort) | mv-expand P | summarize count()"#),
+        Query(
+            id: "q20",
+            shape: "join",
+            text:
+                #"DeviceProcessEvents | where FileName =~ "powershell.exe" | join kind=inner (DeviceNetworkEvents | where RemotePort == 443) on DeviceId | count"#
+        ),
+        Query(
+            id: "q21",
+            shape: "join",
+            text:
+                #"DeviceLogonEvents | where ActionType == "LogonSuccess" | join kind=leftsemi (DeviceInfo | where OSPlatform == "WindowsServer2022") on DeviceId | count"#
+        ),
+        Query(
+            id: "q22",
+            shape: "mv-expand",
+            text: #"AlertInfo | extend T = parse_json(AttackTechniques) | mv-expand T | summarize count() by tostring(T)"#
+        ),
+        Query(
+            id: "q23",
+            shape: "mv-expand",
+            text: #"DeviceNetworkEvents | take 100000 | extend P = pack_array(LocalPort, RemotePort) | mv-expand P | summarize count()"#
+        ),
         Query(id: "q24", shape: "filter", text: #"DeviceNetworkEvents | where Timestamp between (ago(2d) .. ago(1d)) | count"#),
     ]
 

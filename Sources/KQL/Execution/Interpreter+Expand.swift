@@ -54,7 +54,6 @@ extension Interpreter {
         schema.set(ColumnSchema(name: name, type: vector.type))
     }
 
-
     private func expandedSchemaOnly(
         _ rows: Relation,
         _ items: [MvExpandItem],
