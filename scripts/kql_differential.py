@@ -133,6 +133,10 @@ def main():
         else:
             disagreements.append((qid, mine, peer))
     print("## Execution: OpenMTP against duckdb-kql\n")
+    print("Measured with `scripts/kql-differential.sh` (simulated devices and days as its arguments; `mtp hunt --batch "
+          "--results` and `kql_peers.py duckdb_kql --results` over the same rows). Comparison rules are in "
+          "`scripts/kql_differential.py`: rows as a multiset, datetimes to the microsecond, reals within 1e-9, `dcount` "
+          "within 2%, a string column's null equal to \"\", dynamic values as parsed JSON.\n")
     print(f"- defender-flavoured queries that bind: {bound}; executed without error: {ran} "
           f"({100.0 * ran / max(bound, 1):.1f}%); {network} of the failures are `externaldata` sources this offline "
           f"machine cannot fetch ({100.0 * ran / max(bound - network, 1):.1f}% of the rest)")
