@@ -76,15 +76,7 @@ struct TokenBenchmark {
     }
 
     static func dataSection(_ options: Options) async throws -> String {
-        var settings = SimulationSettings(
-            devices: options.simDevices,
-            users: options.simDevices / 2,
-            days: options.simDays,
-            seed: 1,
-            domain: "bench.test",
-            end: Timestamp(Date())
-        )
-        settings.activity = options.simActivity
+        let settings = simulation(options, domain: "bench.test")
         let figures = try await HuntingDataBenchmark(settings: settings, ingestRecords: options.ingestRecords).run()
         say(figures.summary())
         let command =
@@ -92,18 +84,24 @@ struct TokenBenchmark {
         return figures.markdown(settings, command: command)
     }
 
-    static func engineSection(_ options: Options) async throws -> String {
+    /// The simulated estate of the data and engine sections: `--sim-devices`, half as many users, `--sim-days` ending
+    /// now, `--sim-activity`.
+    static func simulation(_ options: Options, domain: String) -> SimulationSettings {
         var settings = SimulationSettings(
             devices: options.simDevices,
             users: options.simDevices / 2,
             days: options.simDays,
             seed: 1,
-            domain: "engine.test",
+            domain: domain,
             end: Timestamp(Date())
         )
         settings.activity = options.simActivity
+        return settings
+    }
+
+    static func engineSection(_ options: Options) async throws -> String {
         let benchmark = KQLEngineBenchmark(
-            settings: settings,
+            settings: simulation(options, domain: "engine.test"),
             folder: URL(fileURLWithPath: options.engineFolder, isDirectory: true),
             peers: options.peers,
             python: options.python,

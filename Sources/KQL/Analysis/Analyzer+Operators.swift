@@ -80,19 +80,19 @@ extension Analyzer {
             if items.count == 1, case .star = items[0].expression.kind { return rows }
             return apply(TabularOperator(kind: .project(items), keyword: op.keyword, span: op.span), to: rows)
         case .join(let parameters, let right, let on):
-            return join(rows, right: tabular(right, row: nil), kind: option("kind", parameters) ?? "innerunique", on: on)
+            return join(rows, right: tabular(right, row: nil), kind: parameters.option("kind") ?? "innerunique", on: on)
         case .lookup(_, let right, let on):
             return join(rows, right: tabular(right, row: nil), kind: "lookup", on: on)
         case .union(let parameters, let tables):
             return union(
                 ([input].compactMap { $0 }) + tables.flatMap(unionInputs),
-                withSource: option("withsource", parameters) ?? option("with_source", parameters)
+                withSource: parameters.option("withsource") ?? parameters.option("with_source")
             )
         case .mvExpand(let parameters, let items, let limit):
             if let limit { _ = scalar(limit, row: rows) }
-            return mvExpand(rows, items: items, itemIndex: option("with_itemindex", parameters))
+            return mvExpand(rows, items: items, itemIndex: parameters.option("with_itemindex"))
         case .mvApply(let parameters, let items, let on):
-            let expanded = mvExpand(rows, items: items, itemIndex: option("with_itemindex", parameters))
+            let expanded = mvExpand(rows, items: items, itemIndex: parameters.option("with_itemindex"))
             guard case .subquery(let operators) = on.kind else { return expanded }
             let result = operators.reduce(expanded) { apply($1, to: $0) }
             var output = RowSchema(
@@ -189,16 +189,6 @@ extension Analyzer {
             return ColumnSchema(name: column.name.name, type: .dynamic)
         }
         return ColumnSchema(name: column.name.name, type: type)
-    }
-
-    private func option(_ name: String, _ parameters: [OperatorParameter]) -> String? {
-        guard let parameter = parameters.first(where: { $0.name.name == name }) else { return nil }
-        switch parameter.value.kind {
-        case .name(let value): return value
-        case .literal(.string(let value)): return value
-        case .literal(.bool(let value)): return String(value)
-        default: return nil
-        }
     }
 
     private func checkCount(_ count: Expression, _ rows: RowSchema) {

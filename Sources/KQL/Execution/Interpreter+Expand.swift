@@ -186,8 +186,8 @@ extension Interpreter {
     )
         throws(KQLError) -> Relation
     {
-        let pairDelimiter = Self.option("pair_delimiter", parameters) ?? " "
-        let keyDelimiter = Self.option("kv_delimiter", parameters) ?? "="
+        let pairDelimiter = parameters.option("pair_delimiter") ?? " "
+        let keyDelimiter = parameters.option("kv_delimiter") ?? "="
         let columns = declared.map { ColumnSchema(name: $0.name.name, type: ScalarType(schemaName: $0.type) ?? .string) }
         return try extendComputed(rows, columns, in: environment) { scope throws(KQLError) in
             let texts = try scalar(input, in: scope)

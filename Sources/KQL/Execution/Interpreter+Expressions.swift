@@ -84,17 +84,7 @@ extension Interpreter {
         return vector.count > 0 ? vector.value(at: 0) : .null
     }
 
-    static func type(of value: ScalarValue) -> ScalarType {
-        switch value {
-        case .null, .dynamic: .dynamic
-        case .bool: .bool
-        case .long: .long
-        case .real: .real
-        case .string: .string
-        case .datetime: .datetime
-        case .timespan: .timespan
-        }
-    }
+    static func type(of value: ScalarValue) -> ScalarType { Analyzer.type(of: value) }
 
     static func dynamic(_ literal: DynamicLiteral) -> DynamicValue {
         switch literal {

@@ -51,21 +51,21 @@ extension Interpreter {
             }
             return try summarize(rows, aggregates: [], by: items, in: environment, at: op.span)
         case .join(let parameters, let right, let on):
-            let kind = Self.option("kind", parameters) ?? "innerunique"
+            let kind = parameters.option("kind") ?? "innerunique"
             return try join(rows, try tabular(right, in: RowScope(environment: environment)), kind: kind, on: on, lookup: false, at: op.span)
         case .lookup(let parameters, let right, let on):
-            let kind = Self.option("kind", parameters) ?? "leftouter"
+            let kind = parameters.option("kind") ?? "leftouter"
             return try join(rows, try tabular(right, in: RowScope(environment: environment)), kind: kind, on: on, lookup: true, at: op.span)
         case .union(let parameters, let tables):
             var inputs: [(String, Relation)] = input.map { [("", $0)] } ?? []
             for table in tables { inputs += try unionInputs(table, in: environment) }
-            return union(inputs, withSource: Self.option("withsource", parameters) ?? Self.option("with_source", parameters))
+            return union(inputs, withSource: parameters.option("withsource") ?? parameters.option("with_source"))
         case .mvExpand(let parameters, let items, let limit):
             var maximum: Int?
             if let limit { maximum = try rowCount(limit, in: environment) }
-            return try mvExpand(rows, items, itemIndex: Self.option("with_itemindex", parameters), limit: maximum, in: environment, at: op.span)
+            return try mvExpand(rows, items, itemIndex: parameters.option("with_itemindex"), limit: maximum, in: environment, at: op.span)
         case .mvApply(let parameters, let items, let on):
-            return try mvApply(rows, items, itemIndex: Self.option("with_itemindex", parameters), on: on, in: environment, at: op.span)
+            return try mvApply(rows, items, itemIndex: parameters.option("with_itemindex"), on: on, in: environment, at: op.span)
         case .parse(let kind, _, let inputExpression, let pattern):
             return try parse(rows, inputExpression, pattern, keepUnmatched: kind == .parse, in: environment)
         case .parseKV(let inputExpression, let columns, let parameters):
@@ -122,17 +122,6 @@ extension Interpreter {
 
     static func columnItem(_ column: ColumnSchema) -> NamedExpression {
         NamedExpression(names: [], expression: Expression(kind: .name(column.name), span: SourceSpan(start: 0, end: 0)))
-    }
-
-    static func option(_ name: String, _ parameters: [OperatorParameter]) -> String? {
-        guard let parameter = parameters.first(where: { $0.name.name == name }) else { return nil }
-        switch parameter.value.kind {
-        case .name(let value): return value
-        case .literal(.string(let value)): return value
-        case .literal(.bool(let value)): return String(value)
-        case .literal(.long(let value)): return String(value)
-        default: return nil
-        }
     }
 
     func rowCount(_ expression: Expression, in environment: Environment) throws(KQLError) -> Int {

@@ -144,8 +144,8 @@ extension Interpreter {
         guard let fetcher = externalData else {
             throw KQLError(.executionFailed, "externaldata: this engine has no network access configured.", at: span)
         }
-        let format = (Self.option("format", parameters) ?? "csv").lowercased()
-        let skipFirst = Self.option("ignoreFirstRecord", parameters) == "true"
+        let format = (parameters.option("format") ?? "csv").lowercased()
+        let skipFirst = parameters.option("ignoreFirstRecord") == "true"
         var builders = schema.map { VectorBuilder(type: $0.type) }
         var count = 0
         for uri in uris {

@@ -167,12 +167,6 @@ struct TextValues: Sendable {
         case .strings(let strings): strings[code]
         }
     }
-
-    /// The segment dictionary behind the values, when there is one (its bytes can be tested without decoding).
-    var dictionary: TextDictionary? {
-        if case .dictionary(let dictionary) = source { return dictionary }
-        return nil
-    }
 }
 
 /// Builds a vector value by value, choosing the storage its type uses.

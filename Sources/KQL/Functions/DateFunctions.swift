@@ -245,6 +245,17 @@ enum Calendar {
             "y": year, "M": month, "d": day, "H": hour, "h": hour % 12 == 0 ? 12 : hour % 12, "m": inDay / 600_000_000 % 60,
             "s": inDay / 10_000_000 % 60,
         ]
+        return runs(of: pattern) { character, run in
+            if character == "f" || character == "F" { return String(pad(inDay % 10_000_000, 7).prefix(min(run, 7))) }
+            if character == "t" { return hour < 12 ? "AM" : "PM" }
+            guard let value = values[character] else { return nil }
+            return character == "y" && run == 2 ? pad(value % 100, 2) : pad(value, run)
+        }
+    }
+
+    /// `pattern` with each run of one repeated character replaced by `field(character, length)`, or kept when that
+    /// is nil.
+    private static func runs(of pattern: String, _ field: (Character, Int) -> String?) -> String {
         var out = ""
         let characters = Array(pattern)
         var index = 0
@@ -252,17 +263,8 @@ enum Calendar {
             let character = characters[index]
             var run = 1
             while index + run < characters.count, characters[index + run] == character { run += 1 }
-            defer { index += run }
-            if character == "f" || character == "F" {
-                let fraction = pad(inDay % 10_000_000, 7)
-                out += fraction.prefix(min(run, 7))
-            } else if character == "t" {
-                out += hour < 12 ? "AM" : "PM"
-            } else if let value = values[character] {
-                out += character == "y" && run == 2 ? pad(value % 100, 2) : pad(value, run)
-            } else {
-                out += String(repeating: character, count: run)
-            }
+            out += field(character, run) ?? String(repeating: character, count: run)
+            index += run
         }
         return out
     }
@@ -273,22 +275,10 @@ enum Calendar {
             "d": Int64(magnitude / 864_000_000_000), "h": Int64(magnitude / 36_000_000_000 % 24), "H": Int64(magnitude / 36_000_000_000 % 24),
             "m": Int64(magnitude / 600_000_000 % 60), "s": Int64(magnitude / 10_000_000 % 60),
         ]
-        var out = ticks < 0 ? "-" : ""
-        let characters = Array(pattern)
-        var index = 0
-        while index < characters.count {
-            let character = characters[index]
-            var run = 1
-            while index + run < characters.count, characters[index + run] == character { run += 1 }
-            defer { index += run }
-            if character == "f" || character == "F" {
-                out += pad(Int64(magnitude % 10_000_000), 7).prefix(min(run, 7))
-            } else if let value = values[character] {
-                out += pad(value, run)
-            } else {
-                out += String(repeating: character, count: run)
-            }
+        let text = runs(of: pattern) { character, run in
+            if character == "f" || character == "F" { return String(pad(Int64(magnitude % 10_000_000), 7).prefix(min(run, 7))) }
+            return values[character].map { pad($0, run) }
         }
-        return out
+        return (ticks < 0 ? "-" : "") + text
     }
 }

@@ -151,6 +151,20 @@ public struct OperatorParameter: Sendable, Equatable {
     public let value: Expression
 }
 
+extension [OperatorParameter] {
+    /// The value of option `name` as text (a name, string, bool or number), nil when absent or not a constant.
+    func option(_ name: String) -> String? {
+        guard let parameter = first(where: { $0.name.name == name }) else { return nil }
+        switch parameter.value.kind {
+        case .name(let value): return value
+        case .literal(.string(let value)): return value
+        case .literal(.bool(let value)): return String(value)
+        case .literal(.long(let value)): return String(value)
+        default: return nil
+        }
+    }
+}
+
 /// One operator after a `|` (or an input-less source operator).
 public struct TabularOperator: Sendable, Equatable {
     public let kind: OperatorKind
