@@ -86,14 +86,14 @@ extension Interpreter {
         _ rows: Relation,
         _ items: [MvExpandItem],
         itemIndex: String?,
-        on subquery: Expression,
+        on body: Expression,
         in environment: Environment,
         at span: SourceSpan
     ) throws(KQLError) -> Relation {
         let merged = try merge(rows, at: span)
         let expandedNames = Set(items.compactMap { $0.name?.name ?? ColumnNaming.derived($0.expression) })
-        guard case .subquery(let operators) = subquery.kind else {
-            throw KQLError(.unsupported, "mv-apply needs a subquery in parentheses.", at: subquery.span)
+        guard case .subquery(let operators) = body.kind else {
+            throw KQLError(.unsupported, "mv-apply needs a subquery in parentheses.", at: body.span)
         }
         var parts: [Relation] = []
         var sources: [Int32] = []
@@ -101,8 +101,8 @@ extension Interpreter {
         for row in 0..<merged.rowCount {
             if row & 0xFFF == 0 { try checkBudget(at: span) }
             let single = merged.keepingRow(row)
-            var result = try mvExpand(single, items, itemIndex: itemIndex, limit: nil, in: environment, at: span)
-            for op in operators { result = try apply(op, to: result, in: environment) }
+            let expanded = try mvExpand(single, items, itemIndex: itemIndex, limit: nil, in: environment, at: span)
+            let result = try subquery(operators, over: expanded, in: environment)
             let count = result.rowCount
             guard count > 0 else { continue }
             parts.append(result)
@@ -111,9 +111,8 @@ extension Interpreter {
         }
         if parts.isEmpty {
             // No row produced anything: the subquery over an empty expansion still gives the columns.
-            var empty = try mvExpand(Relation(schema: merged.schema, chunks: []), items, itemIndex: itemIndex, limit: nil, in: environment, at: span)
-            for op in operators { empty = try apply(op, to: empty, in: environment) }
-            parts = [empty]
+            let empty = try mvExpand(Relation(schema: merged.schema, chunks: []), items, itemIndex: itemIndex, limit: nil, in: environment, at: span)
+            parts = [try subquery(operators, over: empty, in: environment)]
         }
         let first = parts[0]
         var output = RowSchema(columns: base.map { merged.schema[$0] })

@@ -113,8 +113,12 @@ extension Interpreter {
             return try datatable(columns, values, in: environment, at: op.span)
         case .externaldata(let columns, let uris, let parameters):
             return try externalData(columns, uris, parameters, in: environment, at: op.span)
-        case .facet, .fork, .partition, .scan:
-            throw KQLError(.unsupported, "The '\(op.keyword.name)' operator is not supported by this engine yet.", at: op.keyword.span)
+        case .partition(_, let key, let body):
+            return try partition(rows, by: key, body: body, in: environment, at: op.span)
+        case .fork, .facet:
+            return try firstBranch(op.kind, rows, in: environment, at: op.span)
+        case .scan:
+            throw KQLError(.unsupported, "The 'scan' operator is not supported by this engine yet.", at: op.keyword.span)
         }
     }
 
