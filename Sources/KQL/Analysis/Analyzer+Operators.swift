@@ -376,7 +376,8 @@ extension Analyzer {
             report(.syntaxError, "'evaluate' expects a plugin call.", at: plugin.span)
             return .open
         }
-        for argument in arguments { _ = analyze(argument, row: rows) }
+        // `pivot(Column, sum(X))` takes an aggregation.
+        for argument in arguments { _ = analyze(argument, row: rows, aggregates: function.name == "pivot") }
         switch function.name {
         case "bag_unpack":
             let unpacked = arguments.first.flatMap(ColumnNaming.derived)

@@ -234,6 +234,16 @@ extension Interpreter {
 
     /// `evaluate bag_unpack(Column [, prefix])`: one column per key of the bags, the bag column removed.
     func evaluatePlugin(_ plugin: Expression, _ rows: Relation, in environment: Environment) throws(KQLError) -> Relation {
+        if case .call(let function, let arguments) = plugin.kind, function.name == "pivot", let column = arguments.first {
+            return try pivot(
+                rows,
+                by: column,
+                aggregate: arguments.dropFirst().first,
+                groups: Array(arguments.dropFirst(2)),
+                in: environment,
+                at: plugin.span
+            )
+        }
         guard case .call(let function, let arguments) = plugin.kind, function.name == "bag_unpack", let column = arguments.first,
             case .name(let columnName) = column.kind
         else {
@@ -266,6 +276,90 @@ extension Interpreter {
             place(builder.build(), named: output.unusedName(prefix + key), in: &output, &columns)
         }
         return Relation(schema: output.columns, chunks: [Chunk(columns: columns, count: bags.count)])
+    }
+}
+
+extension Interpreter {
+    /// `evaluate pivot(Column [, Aggregate [, GroupColumn…]])`: one row per group (by default every other column the
+    /// aggregate does not read), one column per distinct value of `Column` holding the aggregate (default `count()`)
+    /// of the group's rows with that value.
+    func pivot(
+        _ rows: Relation,
+        by column: Expression,
+        aggregate: Expression?,
+        groups: [Expression],
+        in environment: Environment,
+        at span: SourceSpan
+    )
+        throws(KQLError) -> Relation
+    {
+        guard case .name(let pivotName) = column.kind else {
+            throw KQLError(.invalidArgument, "pivot: the first argument must be a column.", at: column.span)
+        }
+        let measure = aggregate ?? Expression(kind: .call(Identifier(name: "count", span: span), []), span: span)
+        let read = Set(Self.columnNames(in: measure))
+        let keys =
+            groups.isEmpty
+            ? rows.schema.filter { $0.name != pivotName && !read.contains($0.name) }.map(Self.columnItem)
+            : groups.map { NamedExpression(names: [], expression: $0) }
+        let valueName = Identifier(name: "\u{1}value", span: span)
+        let grouped = try summarize(
+            rows,
+            aggregates: [NamedExpression(names: [valueName], expression: measure)],
+            by: keys + [NamedExpression(names: [Identifier(name: "\u{1}pivot", span: span)], expression: column)],
+            in: environment,
+            at: span
+        )
+        let keyCount = keys.count
+        let keyColumns = (0..<keyCount).map(grouped.column)
+        let pivotColumn = grouped.column(keyCount)
+        let values = grouped.column(keyCount + 1)
+        var names: [String] = []
+        var slot: [String: Int] = [:]
+        var groupOf: [[ScalarValue]: Int] = [:]
+        var groupKeys: [[ScalarValue]] = []
+        var cells: [[Int: ScalarValue]] = []
+        for row in 0..<grouped.rowCount {
+            let name = Conversions.text(pivotColumn.value(at: row))
+            if slot[name] == nil {
+                slot[name] = names.count
+                names.append(name)
+            }
+            let key = keyColumns.map { $0.value(at: row) }
+            if groupOf[key] == nil {
+                groupOf[key] = groupKeys.count
+                groupKeys.append(key)
+                cells.append([:])
+            }
+            cells[groupOf[key]!][slot[name]!] = values.value(at: row)
+        }
+        var schema = RowSchema(columns: zip(grouped.schema.prefix(keyCount), keyColumns).map { ColumnSchema(name: $0.0.name, type: $0.1.type) })
+        var columns: [Vector] = keyColumns.enumerated().map { index, _ in
+            var builder = VectorBuilder(type: keyColumns[index].type, capacity: groupKeys.count)
+            for key in groupKeys { builder.append(key[index]) }
+            return builder.build()
+        }
+        for (position, name) in names.enumerated() {
+            var builder = VectorBuilder(type: values.type, capacity: groupKeys.count)
+            for group in cells { builder.append(group[position] ?? (values.type == .long ? .long(0) : .null)) }
+            schema.columns.append(ColumnSchema(name: schema.unusedName(name.isEmpty ? "Column1" : name), type: values.type))
+            columns.append(builder.build())
+        }
+        return Relation(schema: schema.columns, columns: columns, count: groupKeys.count)
+    }
+
+    /// The column names an expression reads.
+    static func columnNames(in expression: Expression) -> [String] {
+        switch expression.kind {
+        case .name(let name): [name]
+        case .call(_, let arguments): arguments.flatMap(columnNames)
+        case .binary(_, let a, let b): columnNames(in: a) + columnNames(in: b)
+        case .negate(let a), .member(let a, _), .namedArgument(_, let a): columnNames(in: a)
+        case .index(let a, let b): columnNames(in: a) + columnNames(in: b)
+        case .inList(_, let a, let items): columnNames(in: a) + items.flatMap(columnNames)
+        case .between(_, let a, let b, let c): columnNames(in: a) + columnNames(in: b) + columnNames(in: c)
+        default: []
+        }
     }
 }
 

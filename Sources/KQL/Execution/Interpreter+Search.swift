@@ -114,19 +114,8 @@ extension Interpreter {
             }
             return Expression(kind: .binary(op, left, right), span: span)
         default:
-            return names(in: predicate).allSatisfy { name in bound.bindings[name] != nil || schema.contains { $0.name == name } } ? predicate : nil
-        }
-    }
-
-    private static func names(in expression: Expression) -> [String] {
-        switch expression.kind {
-        case .name(let name): [name]
-        case .binary(_, let a, let b): names(in: a) + names(in: b)
-        case .call(_, let arguments): arguments.flatMap(names)
-        case .negate(let a), .member(let a, _): names(in: a)
-        case .inList(_, let a, _): names(in: a)
-        case .between(_, let a, _, _): names(in: a)
-        default: []
+            return columnNames(in: predicate).allSatisfy { name in bound.bindings[name] != nil || schema.contains { $0.name == name } }
+                ? predicate : nil
         }
     }
 
