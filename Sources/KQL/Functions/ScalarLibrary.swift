@@ -13,6 +13,7 @@ enum ScalarLibrary {
         if let function = DateFunctions.prepare(name, now: now) { return function }
         if let function = DynamicFunctions.prepare(name) { return function }
         if let function = NetworkFunctions.prepare(name) { return function }
+        if let function = SeriesFunctions.prepare(name) { return function }
         return general(name)
     }
 
