@@ -56,11 +56,7 @@ extension Interpreter {
             return .scalar(builder.build())
         case "estimate_data_size" where arguments.contains(where: { $0.kind == .star }):
             let columns = scope.schema.indices.map { scope.chunk.vector($0, type: scope.schema[$0].type) }
-            return .scalar(
-                Kernels.mapN(columns, count: scope.count, type: .long) { values in
-                    .long(values.reduce(0) { $0 + Int64(Conversions.text($1).utf8.count) })
-                }
-            )
+            return .scalar(Vector(.long, .integers(Self.dataSizes(columns, count: scope.count), nulls: nil)))
         case "extract" where arguments.count == 4:
             let value = try libraryCall("extract", Array(arguments.prefix(3)), in: scope, at: span)
             guard case .call(_, let typeArguments) = arguments[3].kind, case .name(let typeName) = typeArguments.first?.kind,
@@ -105,6 +101,30 @@ extension Interpreter {
         }
         guard width > 0 else { return nil }
         return Vector(values.type, .integers(integers.map { DateTimeTicks.floorDivide($0, width) * width }, nulls: nulls))
+    }
+
+    /// `estimate_data_size(*)`: per row, the bytes of its text values and 8 for each non-null number, datetime or
+    /// timespan (dynamic values by their JSON).
+    static func dataSizes(_ columns: [Vector], count: Int) -> [Int64] {
+        var sizes = [Int64](repeating: 0, count: count)
+        for column in columns {
+            switch column.storage {
+            case .text(let codes, let strings):
+                var perCode = [Int64](repeating: -1, count: strings.count)
+                for (row, code) in codes.enumerated() {
+                    if perCode[Int(code)] < 0 { perCode[Int(code)] = Int64(strings[Int(code)].utf8.count) }
+                    sizes[row] += perCode[Int(code)]
+                }
+            case .integers(_, let nulls), .reals(_, let nulls):
+                for row in 0..<count where nulls?[row] != true { sizes[row] += 8 }
+            default:
+                for row in 0..<count {
+                    let value = column.value(at: row)
+                    if value != .null { sizes[row] += Int64(Conversions.text(value).utf8.count) }
+                }
+            }
+        }
+        return sizes
     }
 
     /// `pack_all()` (every column) and `bag_pack_columns(a, b)`.

@@ -18,12 +18,16 @@ extension Interpreter {
         let leftCount = leftRows.rowCount
         let rightCount = rightRows.rowCount
 
-        // Both sides' keys are numbered by one table, so equal keys get equal numbers; null keys match nothing.
+        // Both sides' keys are numbered by one table, so equal keys get equal numbers: the smaller side's keys first,
+        // then the other side's looked up (-1 where the key is not on the smaller side). Null keys match nothing.
         let keys = GroupTable(hasKeys: true, keyCount: pairs.count)
-        let rightIds = keys.assign(rightKeys.map(Self.joinable), count: rightCount)
-        let leftIds = keys.assign(leftKeys.map(Self.joinable), count: leftCount)
+        let leftFirst = leftCount <= rightCount
+        var leftIds: [Int32] = []
+        if leftFirst { leftIds = keys.assign(leftKeys.map(Self.joinable), count: leftCount) }
+        let rightIds = keys.assign(rightKeys.map(Self.joinable), count: rightCount, insert: !leftFirst)
+        if !leftFirst { leftIds = keys.assign(leftKeys.map(Self.joinable), count: leftCount, insert: false) }
         var buckets = [[Int32]](repeating: [], count: keys.count)
-        for (row, id) in rightIds.enumerated() where !keys.hasNull(id) { buckets[Int(id)].append(Int32(row)) }
+        for (row, id) in rightIds.enumerated() where id >= 0 && !keys.hasNull(id) { buckets[Int(id)].append(Int32(row)) }
         var leftPositions: [Int32?] = []
         var rightPositions: [Int32?] = []
         var rightMatched = [Bool](repeating: false, count: rightCount)
@@ -31,7 +35,7 @@ extension Interpreter {
         let normalized = kind.lowercased()
         for (row, id) in leftIds.enumerated() {
             if row & 0xFFFF == 0 { try checkBudget(at: span) }
-            let isNull = keys.hasNull(id)
+            let isNull = id < 0 || keys.hasNull(id)
             if normalized == "innerunique", !isNull {
                 if seenLeftKeys[Int(id)] { continue }
                 seenLeftKeys[Int(id)] = true
@@ -57,7 +61,8 @@ extension Interpreter {
                     rightPositions.append(match)
                     rightMatched[Int(match)] = true
                 }
-                try checkSize(rows: leftPositions.count, columns: left.schema.count + right.schema.count, at: span)
+                // Output columns are built only when read: the pairs of row positions are what the join holds.
+                try checkSize(rows: leftPositions.count, columns: 2, at: span)
             }
         }
         switch normalized {

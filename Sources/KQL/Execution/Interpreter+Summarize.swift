@@ -259,18 +259,25 @@ final class GroupTable {
 
     var count: Int { interners.count == 1 ? interners[0].count : groupKeys.count }
 
-    func assign(_ vectors: [Vector], count: Int) -> [Int32] {
+    /// Each row's group; with `insert` false, keys not seen before get -1 instead of a new group (a join's probe side).
+    func assign(_ vectors: [Vector], count: Int, insert: Bool = true) -> [Int32] {
         guard !interners.isEmpty else { return [Int32](repeating: 0, count: count) }
-        var ids = interners[0].ids(vectors[0], count: count)
+        var ids = interners[0].ids(vectors[0], count: count, insert: insert)
         guard interners.count > 1 else { return ids }
         var parts = [ids]
         for position in 1..<interners.count {
-            let next = interners[position].ids(vectors[position], count: count)
+            let next = interners[position].ids(vectors[position], count: count, insert: insert)
             parts.append(next)
             for row in 0..<count {
+                guard ids[row] >= 0, next[row] >= 0 else {
+                    ids[row] = -1
+                    continue
+                }
                 let pair = UInt64(UInt32(bitPattern: ids[row])) << 32 | UInt64(UInt32(bitPattern: next[row]))
                 if let known = combined[position - 1][pair] {
                     ids[row] = known
+                } else if !insert {
+                    ids[row] = -1
                 } else {
                     let id = Int32(combined[position - 1].count)
                     combined[position - 1][pair] = id
@@ -312,12 +319,20 @@ final class KeyInterner {
 
     var count: Int { values.count }
 
-    func ids(_ vector: Vector, count: Int) -> [Int32] {
+    /// The number of each row's value; with `insert` false, -1 for values not seen before.
+    func ids(_ vector: Vector, count: Int, insert: Bool = true) -> [Int32] {
+        func add(_ value: ScalarValue, _ register: (Int32) -> Void) -> Int32 {
+            guard insert else { return -1 }
+            let id = Int32(values.count)
+            values.append(value)
+            register(id)
+            return id
+        }
         switch vector.storage {
         case .text(let codes, let strings):
-            var translated = [Int32](repeating: -1, count: strings.count)
+            var translated = [Int32](repeating: .min, count: strings.count)
             return codes.map { code in
-                if translated[Int(code)] >= 0 { return translated[Int(code)] }
+                if translated[Int(code)] != .min { return translated[Int(code)] }
                 let text = strings[Int(code)]
                 let id = texts[text] ?? add(.string(text)) { texts[text] = $0 }
                 translated[Int(code)] = id
@@ -343,10 +358,4 @@ final class KeyInterner {
         }
     }
 
-    private func add(_ value: ScalarValue, _ register: (Int32) -> Void) -> Int32 {
-        let id = Int32(values.count)
-        values.append(value)
-        register(id)
-        return id
-    }
 }
