@@ -29,7 +29,7 @@ extension Interpreter {
                 for (index, list) in lists.enumerated() { expanded[index].append(position < list.count ? list[position] : .null) }
                 indexes.append(Int64(position))
             }
-            try checkSize(rows: sources.count, columns: merged.schema.count + items.count, at: span)
+            try checkSize(rows: sources.count, columns: items.count + 1, at: span)
         }
         var output = RowSchema(columns: merged.schema)
         let picked = sources
@@ -107,7 +107,7 @@ extension Interpreter {
             guard count > 0 else { continue }
             parts.append(result)
             sources += Array(repeating: Int32(row), count: count)
-            try checkSize(rows: sources.count, columns: merged.schema.count, at: span)
+            try checkSize(rows: sources.count, columns: 1, at: span)
         }
         if parts.isEmpty {
             // No row produced anything: the subquery over an empty expansion still gives the columns.
