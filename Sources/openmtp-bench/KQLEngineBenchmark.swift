@@ -226,7 +226,9 @@ extension KQLEngineBenchmark.Figures {
 
             Measured \(ISO8601DateFormatter().string(from: Date())), this machine (2 cores), release build: `\(command)`.
             One simulated estate of \(self.rows) rows (the hunting data section's settings), loaded as `mtp serve` holds it
-            for OpenMTP and from `mtp export` JSON lines for duckdb-kql and chdb (`../shared/tools/peers/kql_peers.py`).
+            for OpenMTP and from `mtp export` JSON lines for duckdb-kql and chdb (`../shared/tools/peers/kql_peers.py`, run by
+            the Python of `.build/kql-peers`: `python3 -m venv .build/kql-peers && .build/kql-peers/bin/pip install duckdb
+            duckdb-kql chdb`, or `--python PATH`). The estate and its export are kept in `.build/engine-bench` for later runs.
             Each figure is the median of \(repeats) runs after a warm-up; "refused" means the peer does not run that query.
 
             | | median of OpenMTP ÷ peer | goal |
