@@ -1,19 +1,35 @@
 import Dispatch
-import Foundation
-import KQL
+public import Foundation
+public import KQL
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
 
 /// Reads `externaldata` sources over HTTP(S), bounded in time and size; an unreachable network is a clear error.
-struct HTTPExternalData: ExternalDataFetcher {
+/// With a mirror folder, `https://host/a/b.csv` is read from `<mirror>/host/a/b.csv` when that file exists (the
+/// layout `wget --mirror` writes), so queries with threat-intelligence lists run on machines without internet.
+public struct HTTPExternalData: ExternalDataFetcher {
+    public var mirror: URL?
     var timeout: TimeInterval = 30
     var maxBytes = 64 << 20
 
-    func fetch(_ uri: String) throws(ExternalDataError) -> String {
+    public init(mirror: URL? = nil) {
+        self.mirror = mirror
+    }
+
+    public func fetch(_ uri: String) throws(ExternalDataError) -> String {
         guard let url = URL(string: uri), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http" else {
             throw ExternalDataError("only http and https URIs can be read")
+        }
+        if let mirror, let host = url.host {
+            // `..` in a URI must not reach files outside the mirror.
+            let root = mirror.standardizedFileURL.path + "/"
+            let copy = mirror.appendingPathComponent(host).appendingPathComponent(url.path).standardizedFileURL
+            if copy.path.hasPrefix(root), let data = FileManager.default.contents(atPath: copy.path) {
+                guard data.count <= maxBytes else { throw ExternalDataError("the mirrored copy is larger than \(maxBytes >> 20) MB") }
+                return String(decoding: data, as: UTF8.self)
+            }
         }
         var request = URLRequest(url: url, timeoutInterval: timeout)
         request.httpMethod = "GET"

@@ -44,7 +44,9 @@ public func buildApplication(
     logger.logLevel = configuration.logLevel
 
     let keys = try await SigningKeys.load(from: stores.signingKeys, clock: clock)
-    let hunting = HuntingService(catalog: try HuntingCatalog.bundled(), store: stores.segments)
+    var huntingLimits = HuntingService.Limits()
+    huntingLimits.externalData = HTTPExternalData(mirror: configuration.externalDataMirror)
+    let hunting = HuntingService(catalog: try HuntingCatalog.bundled(), store: stores.segments, limits: huntingLimits)
     try hunting.loadStoredSegments()
     let directory = DirectoryService(store: stores.directory, clock: clock)
     let tls = try ServerTLS.load(configuration.tls, dataDirectory: configuration.dataDirectory, host: configuration.host)

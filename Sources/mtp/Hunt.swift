@@ -34,6 +34,11 @@ struct Hunt: AsyncParsableCommand {
     var now: String?
     @Option(help: "Rows printed at most (the API's cap is 100000).")
     var maxRows = 100_000
+    @Option(
+        name: .customLong("externaldata-dir"),
+        help: "A folder of <host>/<path> copies of externaldata URIs (as wget --mirror writes them), read before the network."
+    )
+    var externalDataDirectory: String?
 
     func validate() throws {
         guard batch != (query != nil) else { throw ValidationError("Give either --query or --batch.") }
@@ -43,7 +48,10 @@ struct Hunt: AsyncParsableCommand {
 
     func run() async throws {
         let (_, tenantRecord) = try await tenant.resolve()
-        let hunting = HuntingService(catalog: try HuntingCatalog.bundled(), store: try tenant.data.openStore())
+        var limits = HuntingService.Limits()
+        limits.maxResultRows = maxRows
+        limits.externalData = HTTPExternalData(mirror: externalDataDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) })
+        let hunting = HuntingService(catalog: try HuntingCatalog.bundled(), store: try tenant.data.openStore(), limits: limits)
         try hunting.loadStoredSegments()
         let fixedNow = now.flatMap { Timestamp(iso8601: $0) }
         if let query {

@@ -36,6 +36,12 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("retention-days"), help: "Drop advanced hunting rows older than this many days (0 keeps them all).")
     var retentionDays = 30
 
+    @Option(
+        name: .customLong("externaldata-dir"),
+        help: "A folder of <host>/<path> copies of externaldata URIs (as wget --mirror writes them), read before the network."
+    )
+    var externalDataDirectory: String?
+
     func validate() throws {
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together.") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown log level '\(logLevel)'.") }
@@ -57,7 +63,8 @@ struct Serve: AsyncParsableCommand {
             tls: tls,
             demo: demo,
             logLevel: Logger.Level(rawValue: logLevel) ?? .info,
-            retentionDays: retentionDays == 0 ? nil : retentionDays
+            retentionDays: retentionDays == 0 ? nil : retentionDays,
+            externalDataMirror: externalDataDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) }
         )
         let app = try await buildApplication(configuration: configuration) { running in
             // Written unbuffered, so it shows at once when stdout is a file or pipe.

@@ -105,3 +105,46 @@ struct QueryLimitsTests {
         #expect(other.results.first?["Count"] == .int(0))
     }
 }
+
+@Suite("externaldata: mirrored copies, and a clear error without the network")
+struct ExternalDataTests {
+    let tenant = "00000000-0000-0000-0000-00000000000d"
+    let now = Timestamp(iso8601: "2026-11-24T12:00:00Z")!
+
+    @Test("a URI with a copy in the mirror folder is read from it: CSV into typed columns")
+    func mirrored() async throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("openmtp-mirror-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: base) }
+        let mirror = base.appendingPathComponent("mirror")
+        let folder = mirror.appendingPathComponent("lists.example.test/intel")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try "sha256,score\nabc,5\n\"d,ef\",7\n".write(to: folder.appendingPathComponent("hashes.csv"), atomically: true, encoding: .utf8)
+        var limits = HuntingService.Limits()
+        limits.externalData = HTTPExternalData(mirror: mirror)
+        let hunting = HuntingService(catalog: try HuntingCatalog.bundled(), store: InMemoryStore(), limits: limits)
+        let query =
+            #"externaldata (sha256: string, score: long) ["https://lists.example.test/intel/hashes.csv"] with (ignoreFirstRecord=true) | summarize sum(score), make_list(sha256)"#
+        let response = try await hunting.run(query, tenantId: tenant, now: now)
+        #expect(response.results.first?["sum_score"] == .int(12))
+        #expect(response.results.first?["list_sha256"] == .array([.string("abc"), .string("d,ef")]))
+        // A path climbing out of the mirror is not read from the disk.
+        try "secret\n".write(to: base.appendingPathComponent("outside.csv"), atomically: true, encoding: .utf8)
+        await #expect(throws: HuntingError.self) {
+            try await hunting.run(#"externaldata (a: string) ["https://lists.example.test/../../outside.csv"]"#, tenantId: tenant, now: now)
+        }
+    }
+
+    @Test("an unreachable URI fails the query with its address in the message")
+    func unreachable() async throws {
+        var limits = HuntingService.Limits()
+        limits.externalData = HTTPExternalData()
+        let hunting = HuntingService(catalog: try HuntingCatalog.bundled(), store: InMemoryStore(), limits: limits)
+        do {
+            _ = try await hunting.run(#"externaldata (a: string) ["https://nothing.invalid/list.csv"]"#, tenantId: tenant, now: now)
+            Issue.record("the query should fail")
+        } catch {
+            #expect(error.code == .invalidQuery)
+            #expect(error.message.contains("could not read 'https://nothing.invalid/list.csv'"), "\(error.message)")
+        }
+    }
+}

@@ -22,6 +22,8 @@ public struct ServerConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// Advanced hunting rows older than this many days are dropped; nil keeps them.
     public var retentionDays: Int?
+    /// A folder `externaldata` reads `<host>/<path>` copies of its URIs from before it tries the network.
+    public var externalDataMirror: URL?
 
     public init(
         dataDirectory: URL,
@@ -30,7 +32,8 @@ public struct ServerConfiguration: Sendable {
         tls: TLSSource = .generated,
         demo: Bool = false,
         logLevel: Logger.Level = .info,
-        retentionDays: Int? = 30
+        retentionDays: Int? = 30,
+        externalDataMirror: URL? = nil
     ) {
         self.dataDirectory = dataDirectory
         self.host = host
@@ -39,6 +42,7 @@ public struct ServerConfiguration: Sendable {
         self.demo = demo
         self.logLevel = logLevel
         self.retentionDays = retentionDays
+        self.externalDataMirror = externalDataMirror
     }
 
     /// `$OPENMTP_DATA_DIR`, else `~/.openmtp`.
