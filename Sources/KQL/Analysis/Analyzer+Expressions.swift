@@ -155,6 +155,12 @@ extension Analyzer {
             return .tabular(RowSchema(columns: provided.columns, isOpen: provided.isOpen))
         }
         switch name {
+        case _ where ["prev", "next", "row_number", "row_cumsum"].contains(name) && row != nil && row?.isSerialized != true:
+            report(
+                .invalidArgument,
+                "Function '\(name)' cannot be invoked in current context. Details: the row set must be serialized (add 'serialize' or 'sort' before).",
+                at: function.span
+            )
         case "typeof":
             // `typeof(string)` names a type; its argument is not an expression.
             return .scalar(.string)

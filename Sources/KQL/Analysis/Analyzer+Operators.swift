@@ -2,12 +2,25 @@
 extension Analyzer {
     /// Applies `op` to `input` (nil for operators that start a query).
     func apply(_ op: TabularOperator, to input: RowSchema?) -> RowSchema {
-        let output = columns(of: op, from: input ?? RowSchema(columns: []), input: input)
+        var output = columns(of: op, from: input ?? RowSchema(columns: []), input: input)
+        output.isSerialized = Self.serializes(op.kind, input: input?.isSerialized ?? false)
         guard output.columns.count <= Self.maxColumns else {
             report(.limitExceeded, "The '\(op.keyword.name)' operator would produce more than \(Self.maxColumns) columns.", at: op.keyword.span)
             return .open
         }
         return output
+    }
+
+    /// Whether an operator's output is serialized: `sort`, `top`, `serialize`, `range` and `getschema` order their
+    /// rows; filters and per-row operators keep their input's order; everything else does not (Kusto's serialize docs).
+    static func serializes(_ kind: OperatorKind, input: Bool) -> Bool {
+        switch kind {
+        case .sort, .top, .serialize, .range, .getschema: true
+        case .extend, .mvExpand, .parse, .parseKV, .project, .projectAway, .projectKeep, .projectRename, .projectReorder, .take, .where,
+            .render, .as:
+            input
+        default: false
+        }
     }
 
     /// Wider results are refused: joins of joins could otherwise grow schemas exponentially.
@@ -37,7 +50,9 @@ extension Analyzer {
         case .extend(let items):
             return extend(rows, with: items)
         case .serialize(let items):
-            return extend(rows, with: items)
+            var serialized = rows
+            serialized.isSerialized = true
+            return extend(serialized, with: items)
         case .projectAway(let patterns):
             let removed = matching(patterns, in: rows)
             return RowSchema(columns: rows.columns.filter { !removed.contains($0.name) }, isOpen: rows.isOpen)

@@ -3,6 +3,8 @@
 public struct RowSchema: Sendable, Equatable {
     public var columns: [ColumnSchema]
     public var isOpen: Bool
+    /// Whether the rows have an order that `prev`, `next`, `row_number` and `row_cumsum` may rely on.
+    var isSerialized = false
 
     public init(columns: [ColumnSchema], isOpen: Bool = false) {
         self.columns = columns
