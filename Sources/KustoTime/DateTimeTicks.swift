@@ -93,6 +93,17 @@ public enum DateTimeTicks {
         return (daysSinceEpoch(year: year, month: month, day: day) + unixEpoch / perDay) * perDay + ticks
     }
 
+    /// The UTC calendar date of a tick count.
+    public static func date(of ticks: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        civil(fromDaysSinceEpoch: floorDivide(ticks, perDay) - unixEpoch / perDay)
+    }
+
+    /// Ticks at midnight UTC of a date with a four-digit year; nil when the date does not exist.
+    public static func ticks(year: Int64, month: Int64, day: Int64) -> Int64? {
+        guard (0...9999).contains(year), (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year) else { return nil }
+        return (daysSinceEpoch(year: year, month: month, day: day) + unixEpoch / perDay) * perDay
+    }
+
     /// Division rounding toward negative infinity.
     public static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
         let quotient = value / divisor

@@ -110,11 +110,12 @@ enum ResultText {
 
     static func render(_ result: QueryResult, format: String, maxRows: Int) -> String {
         let names = result.schema.columns.map(\.name)
-        let cells = rows(result, maxRows: maxRows).map { $0.map(text) }
+        let values = rows(result, maxRows: maxRows)
+        let cells = values.map { $0.map(text) }
         var out = ""
         switch format {
         case "json":
-            for row in rows(result, maxRows: maxRows) { out += line(Array(zip(names, row))) + "\n" }
+            for row in values { out += line(Array(zip(names, row))) + "\n" }
         case "csv":
             out += names.map(csvField).joined(separator: ",") + "\n"
             for row in cells { out += row.map(csvField).joined(separator: ",") + "\n" }

@@ -107,10 +107,11 @@ extension Interpreter {
             case .row(let vector): perRow.append(vector)
             }
         }
-        let list = MembershipList(values.flatMap(Self.flattened), operator: op)
+        let constants = values.flatMap(Self.flattened)
+        let list = MembershipList(constants, operator: op)
         if perRow.isEmpty { return Kernels.map(operand, type: .bool) { list.test($0) } }
         return Kernels.mapN([operand] + perRow, count: scope.count, type: .bool) { row in
-            MembershipList(values.flatMap(Self.flattened) + row.dropFirst().flatMap(Self.flattened), operator: op).test(row[0])
+            MembershipList(constants + row.dropFirst().flatMap(Self.flattened), operator: op).test(row[0])
         }
     }
 

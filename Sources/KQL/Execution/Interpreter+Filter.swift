@@ -47,11 +47,12 @@ enum StoredFilter {
         environment: Environment
     ) throws(KQLError) -> Decision? {
         guard let segment = chunk.segment else { return nil }
-        func stored(_ expression: Expression) -> (SegmentColumn, ColumnSchema)? {
+        /// The segment column behind a column reference, its number in the segment and its schema.
+        func stored(_ expression: Expression) -> (SegmentColumn, Int, ColumnSchema)? {
             guard case .name(let name) = expression.kind, let index = schema.firstIndex(where: { $0.name == name }),
                 let column = chunk.storedColumn(index)
             else { return nil }
-            return (segment.columns[column], schema[index])
+            return (segment.columns[column], column, schema[index])
         }
         func constant(_ expression: Expression) throws(KQLError) -> ScalarValue? {
             guard Self.isConstant(expression, schema: schema) else { return nil }
@@ -59,7 +60,7 @@ enum StoredFilter {
         }
         switch predicate.kind {
         case .binary(let op, let lhs, let rhs):
-            guard let (column, info) = stored(lhs), let value = try constant(rhs) else { return nil }
+            guard let (column, position, info) = stored(lhs), let value = try constant(rhs) else { return nil }
             if let comparison = Comparison(rawValue: op), case .integers(let packed, let nulls) = column, info.type != .bool {
                 guard let bound = Conversions.integral(value, to: info.type), value != .null else { return nil }
                 let shape: Shape = comparison == .equal ? .convex : (comparison == .notEqual ? .other : .monotone)
@@ -76,14 +77,16 @@ enum StoredFilter {
                 return text(codes, dictionary, chunk) { TextMatching.matches(predicate, $0, needle) }
             }
             guard let predicate = TextPredicate.named(op) else { return nil }
-            if predicate.kind == .has, let candidates = segment.termIndexCodes(column: chunk.storedColumn(index(of: lhs, schema)!)!, term: needle) {
+            if predicate.kind == .has, let candidates = segment.termIndexCodes(column: position, term: needle) {
                 return text(codes, dictionary, chunk, candidates: candidates, negated: predicate.negated) {
                     TextMatching.matches(TextPredicate(kind: .has, caseSensitive: predicate.caseSensitive, negated: false), $0, needle)
                 }
             }
             return text(codes, dictionary, chunk) { TextMatching.matches(predicate, $0, needle) }
         case .inList(let op, let lhs, let items):
-            guard let (column, info) = stored(lhs), case .text(let codes, let dictionary) = column, info.type != .dynamic else { return nil }
+            guard let (column, position, info) = stored(lhs), case .text(let codes, let dictionary) = column, info.type != .dynamic else {
+                return nil
+            }
             var values: [ScalarValue] = []
             for item in items {
                 guard Self.isConstant(item, schema: schema),
@@ -93,10 +96,9 @@ enum StoredFilter {
             }
             let list = MembershipList(values, operator: op)
             if list.kind == .hasAny, !list.caseSensitive {
-                let column = chunk.storedColumn(index(of: lhs, schema)!)!
                 var candidates: Set<UInt32> = []
                 for term in list.terms {
-                    guard let codes = segment.termIndexCodes(column: column, term: term) else {
+                    guard let codes = segment.termIndexCodes(column: position, term: term) else {
                         return text(codes, dictionary, chunk) { list.contains(.string($0)) != list.negated }
                     }
                     candidates.formUnion(codes)
@@ -105,7 +107,7 @@ enum StoredFilter {
             }
             return text(codes, dictionary, chunk) { list.contains(.string($0)) != list.negated }
         case .between(let op, let lhs, let low, let high):
-            guard let (column, info) = stored(lhs), case .integers(let packed, let nulls) = column, let lowValue = try constant(low),
+            guard let (column, _, info) = stored(lhs), case .integers(let packed, let nulls) = column, let lowValue = try constant(low),
                 let highValue = try constant(high), let lower = Conversions.integral(lowValue, to: info.type),
                 let upper = Conversions.integral(highValue, to: info.type)
             else { return nil }
@@ -114,11 +116,6 @@ enum StoredFilter {
         default:
             return nil
         }
-    }
-
-    private static func index(of expression: Expression, _ schema: [ColumnSchema]) -> Int? {
-        guard case .name(let name) = expression.kind else { return nil }
-        return schema.firstIndex { $0.name == name }
     }
 
     /// True when an expression has no column references (it is the same on every row).

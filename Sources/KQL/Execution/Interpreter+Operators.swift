@@ -59,7 +59,7 @@ extension Interpreter {
         case .union(let parameters, let tables):
             var inputs: [(String, Relation)] = input.map { [("", $0)] } ?? []
             for table in tables { inputs += try unionInputs(table, in: environment) }
-            return union(inputs, withSource: parameters.option("withsource") ?? parameters.option("with_source"))
+            return Relation.stacked(inputs, withSource: parameters.option("withsource") ?? parameters.option("with_source"))
         case .mvExpand(let parameters, let items, let limit):
             var maximum: Int?
             if let limit { maximum = try rowCount(limit, in: environment) }
@@ -267,45 +267,6 @@ extension Interpreter {
         default:
             return [("", try tabular(expression, in: RowScope(environment: environment)))]
         }
-    }
-
-    /// Columns matched by name; a name with different types gets one column per type (`Name_string`).
-    private func union(_ inputs: [(String, Relation)], withSource: String?) -> Relation {
-        var output = RowSchema(columns: withSource.map { [ColumnSchema(name: $0, type: .string)] } ?? [])
-        var positions: [[Int]] = []
-        for (_, relation) in inputs {
-            var mapping: [Int] = []
-            for column in relation.schema {
-                if let existing = output.columns.firstIndex(where: { $0.name == column.name }), output.columns[existing].type == column.type {
-                    mapping.append(existing)
-                } else if output.column(column.name) != nil {
-                    let name = "\(column.name)_\(column.type.rawValue)"
-                    if let existing = output.columns.firstIndex(where: { $0.name == name }) {
-                        mapping.append(existing)
-                    } else {
-                        output.columns.append(ColumnSchema(name: name, type: column.type))
-                        mapping.append(output.columns.count - 1)
-                    }
-                } else {
-                    output.columns.append(column)
-                    mapping.append(output.columns.count - 1)
-                }
-            }
-            positions.append(mapping)
-        }
-        var chunks: [Chunk] = []
-        for ((name, relation), mapping) in zip(inputs, positions) {
-            for chunk in relation.chunks {
-                var out = chunk
-                out.columns = output.columns.enumerated().map { target, column in
-                    if let source = mapping.firstIndex(of: target) { return chunk.columns[source] }
-                    if target == 0, withSource != nil { return .computed(.constant(.string(name), .string, count: chunk.count)) }
-                    return .computed(.constant(.null, column.type, count: chunk.count))
-                }
-                chunks.append(out)
-            }
-        }
-        return Relation(schema: output.columns, chunks: chunks)
     }
 
     private func getschema(_ rows: Relation) -> Relation {

@@ -25,7 +25,7 @@ extension Interpreter {
             try checkBudget(at: span)
             parts.append(try subquery(operators, over: merged.keepingRows(positions), in: environment))
         }
-        return Relation.union(parts)
+        return Relation.stacked(parts.map { ("", $0) }, withSource: nil)
     }
 
     /// `fork (q1) (q2) …` and `facet by A, B with (q)` give Kusto one result table per branch; a hunting response

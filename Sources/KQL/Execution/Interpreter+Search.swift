@@ -20,20 +20,13 @@ extension Interpreter {
                 sources.append((name, scan(table)))
             }
         }
-        var parts: [Relation] = []
+        var parts: [(String, Relation)] = []
         for (name, relation) in sources {
             guard let condition = Self.searchCondition(predicate, schema: relation.schema, bound: environment) else { continue }
             // Tables without matches still contribute their columns, as the result's schema does not depend on data.
-            var matched = try filter(relation, by: condition, in: environment)
-            matched.schema.insert(ColumnSchema(name: "$table", type: .string), at: 0)
-            matched.chunks = matched.chunks.map { chunk in
-                var chunk = chunk
-                chunk.columns.insert(.computed(.constant(.string(name), .string, count: chunk.count)), at: 0)
-                return chunk
-            }
-            parts.append(matched)
+            parts.append((name, try filter(relation, by: condition, in: environment)))
         }
-        return Relation.union(parts)
+        return Relation.stacked(parts, withSource: "$table")
     }
 
     /// `find [in (T…)] where Predicate [project Col…]`: `source_`, the projected columns, and `pack_` holding the rest.
@@ -80,7 +73,7 @@ extension Interpreter {
             }
             parts.append(Relation(schema: schema, columns: columns, count: matched.rowCount))
         }
-        return Relation.union(parts)
+        return Relation.stacked(parts.map { ("", $0) }, withSource: nil)
     }
 
     private func searchTables(_ tables: [Expression]) throws(KQLError) -> [String] {
@@ -105,7 +98,7 @@ extension Interpreter {
             let text = schema.filter { $0.type == .string || $0.type == .dynamic }
             guard !text.isEmpty else { return nil }
             let op = term.hasPrefix("*") || term.hasSuffix("*") ? "contains" : "has"
-            let needle = Expression(kind: .literal(.string(term.trimmingCharacters("*"))), span: span)
+            let needle = Expression(kind: .literal(.string(term.trimming(["*"]))), span: span)
             return text.map { Expression(kind: .binary(op, Expression(kind: .name($0.name), span: span), needle), span: span) }
                 .reduce(nil as Expression?) { partial, next in partial.map { Expression(kind: .binary("or", $0, next), span: span) } ?? next }
         case .binary(let op, let lhs, let rhs) where op == "and" || op == "or":
@@ -236,36 +229,5 @@ enum CSV {
             records.append(record)
         }
         return records
-    }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(_ character: Character) -> String {
-        String(drop { $0 == character }.reversed().drop { $0 == character }.reversed())
-    }
-}
-
-extension Relation {
-    /// Relations stacked by column name (as `union` does for matching names and types).
-    static func union(_ parts: [Relation]) -> Relation {
-        var schema = RowSchema(columns: [])
-        for part in parts {
-            for column in part.schema where schema.column(column.name) == nil { schema.columns.append(column) }
-        }
-        var chunks: [Chunk] = []
-        for part in parts {
-            for chunk in part.chunks {
-                var out = chunk
-                out.columns = schema.columns.map { column in
-                    if let index = part.index(of: column.name), part.schema[index].type == column.type { return chunk.columns[index] }
-                    if let index = part.index(of: column.name) {
-                        return .computed(Kernels.map(chunk.vector(index, type: part.schema[index].type), type: column.type) { $0 })
-                    }
-                    return .computed(.constant(.null, column.type, count: chunk.count))
-                }
-                chunks.append(out)
-            }
-        }
-        return Relation(schema: schema.columns, chunks: chunks)
     }
 }

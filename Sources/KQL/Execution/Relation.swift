@@ -48,6 +48,48 @@ struct Relation: Sendable {
     }
 }
 
+extension Relation {
+    /// Relations stacked as `union` stacks them: columns matched by name, a name with different types giving one column
+    /// per type (`Name_string`); `withSource` adds a first column naming each row's input.
+    static func stacked(_ inputs: [(String, Relation)], withSource: String?) -> Relation {
+        var output = RowSchema(columns: withSource.map { [ColumnSchema(name: $0, type: .string)] } ?? [])
+        var positions: [[Int]] = []
+        for (_, relation) in inputs {
+            var mapping: [Int] = []
+            for column in relation.schema {
+                if let existing = output.columns.firstIndex(where: { $0.name == column.name }), output.columns[existing].type == column.type {
+                    mapping.append(existing)
+                } else if output.column(column.name) != nil {
+                    let name = "\(column.name)_\(column.type.rawValue)"
+                    if let existing = output.columns.firstIndex(where: { $0.name == name }) {
+                        mapping.append(existing)
+                    } else {
+                        output.columns.append(ColumnSchema(name: name, type: column.type))
+                        mapping.append(output.columns.count - 1)
+                    }
+                } else {
+                    output.columns.append(column)
+                    mapping.append(output.columns.count - 1)
+                }
+            }
+            positions.append(mapping)
+        }
+        var chunks: [Chunk] = []
+        for ((name, relation), mapping) in zip(inputs, positions) {
+            for chunk in relation.chunks {
+                var out = chunk
+                out.columns = output.columns.enumerated().map { target, column in
+                    if let source = mapping.firstIndex(of: target) { return chunk.columns[source] }
+                    if target == 0, withSource != nil { return .computed(.constant(.string(name), .string, count: chunk.count)) }
+                    return .computed(.constant(.null, column.type, count: chunk.count))
+                }
+                chunks.append(out)
+            }
+        }
+        return Relation(schema: output.columns, chunks: chunks)
+    }
+}
+
 /// A column computed the first time it is read (a merge of chunks, the rows a join or sort picked), then kept; columns
 /// no later operator reads are never built.
 final class DeferredVector: Sendable {

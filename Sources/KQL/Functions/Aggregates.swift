@@ -322,8 +322,7 @@ final class CollectAggregator: Aggregator {
             seen += Array(repeating: [], count: extra)
             bags += Array(repeating: PropertyBag(), count: extra)
         }
-        let condition = conditional ? [arguments[arguments.count - 1]] : []
-        for (row, group) in groups.enumerated() where condition.isEmpty || Aggregates.passes(condition, row) {
+        for (row, group) in groups.enumerated() where !conditional || Aggregates.passes(arguments, row) {
             let g = Int(group)
             let value = arguments[0].value(at: row)
             switch kind {

@@ -60,8 +60,7 @@ enum DateFunctions {
                 let year = Int64(parts[0])
                 let month = Int64(parts[1])
                 let dayOfMonth = Int64(parts[2])
-                let text = "\(Calendar.pad(year, 4))-\(Calendar.pad(month, 2))-\(Calendar.pad(dayOfMonth, 2))"
-                guard let base = DateTimeTicks.parse(text) else { return .null }
+                guard let base = Calendar.midnight(year, month, dayOfMonth) else { return .null }
                 let hours = parts.count > 3 ? parts[3] : 0
                 let minutes = parts.count > 4 ? parts[4] : 0
                 let seconds = parts.count > 5 ? parts[5] : 0
@@ -128,11 +127,7 @@ enum Calendar {
         }
     }
 
-    static func fields(_ ticks: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let text = DateTimeTicks.format(ticks)
-        let parts = text.prefix(10).split(separator: "-").map { Int64($0) ?? 0 }
-        return (parts[0], parts[1], parts[2])
-    }
+    static func fields(_ ticks: Int64) -> (year: Int64, month: Int64, day: Int64) { DateTimeTicks.date(of: ticks) }
 
     static func pad(_ value: Int64, _ width: Int) -> String {
         let text = String(value)
@@ -140,7 +135,7 @@ enum Calendar {
     }
 
     static func midnight(_ year: Int64, _ month: Int64, _ day: Int64) -> Int64? {
-        DateTimeTicks.parse("\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))")
+        DateTimeTicks.ticks(year: year, month: month, day: day)
     }
 
     static func startOfMonth(_ ticks: Int64, offset: Int64) -> Int64 {

@@ -174,7 +174,7 @@ enum JSONPath {
                     guard case .array = current else { return nil }
                     current = current[index]
                 } else {
-                    let name = inner.trimmingCharacters(in: "'\"")
+                    let name = inner.trimming(["'", "\""])
                     guard case .bag(let bag) = current, let next = bag[name] else { return nil }
                     current = next
                 }
@@ -183,12 +183,6 @@ enum JSONPath {
             }
         }
         return current
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingCharacters(in set: String) -> String {
-        String(drop { set.contains($0) }.reversed().drop { set.contains($0) }.reversed())
     }
 }
 

@@ -138,13 +138,17 @@ enum Conversions {
     }
 }
 
-extension String {
-    /// Without leading and trailing spaces, tabs and line breaks.
-    var trimmingSpaces: String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
+extension StringProtocol {
+    /// Without leading and trailing characters of `set`.
+    func trimming(_ set: Set<Character>) -> String {
+        guard let first = firstIndex(where: { !set.contains($0) }), let last = lastIndex(where: { !set.contains($0) }) else { return "" }
         return String(self[first...last])
     }
+}
+
+extension String {
+    /// Without leading and trailing spaces, tabs and line breaks.
+    var trimmingSpaces: String { trimming([" ", "\t", "\n", "\r"]) }
 
     fileprivate var replacingSlashes: String { String(map { $0 == "/" ? "-" : $0 }) }
 
