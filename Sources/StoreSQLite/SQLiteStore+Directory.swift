@@ -33,6 +33,10 @@ extension SQLiteStore: DirectoryStore {
     }
 
     public func clientRegistration(tenant idOrDomain: String, appId: String) async throws -> ClientRegistration? {
+        try registrations.registration(.init(tenant: idOrDomain, appId: appId)) { try loadClientRegistration(tenant: idOrDomain, appId: appId) }
+    }
+
+    private func loadClientRegistration(tenant idOrDomain: String, appId: String) throws -> ClientRegistration? {
         try lookup { db in
             guard let tenant = try Self.tenant(idOrDomain: idOrDomain, db) else { return nil }
             guard let application = try Self.application(tenantId: tenant.id, appId: appId, db) else {

@@ -6,9 +6,11 @@ import Store
 /// The embedded default: every store protocol over one SQLite database file, through GRDB.
 ///
 /// The file is opened in WAL mode (a `DatabasePool`), so `mtp apps create` can register an application while
-/// `mtp serve` runs on the same data folder; nothing is cached in memory, so the server sees it at once.
+/// `mtp serve` runs on the same data folder. The only thing held in memory is the client registrations of token
+/// requests (``RegistrationCache``), dropped whenever the database files change, so the server sees it at once.
 public final class SQLiteStore: Sendable {
     let database: DatabasePool
+    let registrations: RegistrationCache
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String) throws {
@@ -18,6 +20,7 @@ public final class SQLiteStore: Sendable {
         // A commit is on disk when it returns (WAL fsynced), which acknowledged imports rely on.
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         database = try DatabasePool(path: path, configuration: configuration)
+        registrations = RegistrationCache(databasePath: path)
         try SQLiteSchema.migrator.migrate(database)
     }
 

@@ -102,17 +102,11 @@ public final class SigningKeys: Sendable {
         }
     }
 
-    private static let claimsEncoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .withoutEscapingSlashes
-        return encoder
-    }()
-
     /// A compact JWS (RS256) of `claims`, signed by the active key.
     func sign(_ claims: some Encodable) throws -> String {
         let key = active
         var token = key.headerSegment
-        Base64URL.append(try Self.claimsEncoder.encode(claims), to: &token)
+        Base64URL.append(try FlatJSONEncoder.encode(claims), to: &token)
         let signature = try key.signer.sign(token)
         token.append(UInt8(ascii: "."))
         Base64URL.append(signature, to: &token)

@@ -30,7 +30,7 @@ enum JSONResponses {
         headers[.expires] = "-1"
         headers[.init("X-Content-Type-Options")!] = "nosniff"
         headers[.init("x-ms-request-id")!] = requestId
-        return try make(encode(value), status: status, headers: headers)
+        return try make(Data(FlatJSONEncoder.encode(value)), status: status, headers: headers)
     }
 
     /// A discovery or keys document: cacheable, readable cross-origin.
