@@ -1,19 +1,19 @@
 import COpenSSL
+import Crypto
 import Synchronization
 
 /// An RSA private key held by the system's OpenSSL, signing RS256 (RSASSA-PKCS1-v1_5 over SHA-256).
 ///
 /// Token issuance is bounded by this signature, and OpenSSL's RSA code is several times faster than BoringSSL's on
-/// current x86-64 (see docs/decisions.md). The digest context is initialised once with the key and copied for
-/// each signature, which spares OpenSSL 3's per-call algorithm fetch; copies are pooled between calls.
+/// current x86-64 (see docs/decisions.md). The message is hashed with swift-crypto and the digest signed by
+/// `EVP_PKEY_sign`, as `openssl speed` does; signing contexts are prepared once (padding, digest) and pooled.
 final class OpenSSLRSAKey: Sendable {
     struct Failure: Error, CustomStringConvertible {
         let description: String
     }
 
-    /// An `EVP_MD_CTX` prepared by `EVP_DigestSignInit`; copied for each signature.
-    private let template: UnsafeSendablePointer
     private let key: UnsafeSendablePointer
+    private let signatureSize: Int
     private let spareContexts = Mutex<[UnsafeSendablePointer]>([])
 
     init(pem: String) throws {
@@ -23,47 +23,46 @@ final class OpenSSLRSAKey: Sendable {
             return PEM_read_bio_PrivateKey(bio, nil, nil, nil)
         }
         guard let parsed else { throw Failure(description: "not a PEM private key: \(Self.lastError())") }
-        guard EVP_PKEY_get_base_id(parsed) == EVP_PKEY_RSA, let context = EVP_MD_CTX_new() else {
+        guard EVP_PKEY_get_base_id(parsed) == EVP_PKEY_RSA else {
             EVP_PKEY_free(parsed)
             throw Failure(description: "not an RSA private key")
         }
-        guard EVP_DigestSignInit(context, nil, EVP_sha256(), nil, parsed) == 1 else {
-            EVP_MD_CTX_free(context)
-            EVP_PKEY_free(parsed)
-            throw Failure(description: "cannot sign with this key: \(Self.lastError())")
-        }
         key = UnsafeSendablePointer(parsed)
-        template = UnsafeSendablePointer(context)
+        signatureSize = Int(EVP_PKEY_get_size(parsed))
+        // A key that cannot sign fails here rather than at the first token request (deinit frees the key).
+        let first = try makeContext()
+        spareContexts.withLock { $0.append(first) }
     }
 
     deinit {
-        for context in spareContexts.withLock({ $0 }) { EVP_MD_CTX_free(context.pointer) }
-        EVP_MD_CTX_free(template.pointer)
+        for context in spareContexts.withLock({ $0 }) { EVP_PKEY_CTX_free(context.pointer) }
         EVP_PKEY_free(key.pointer)
     }
 
     /// The RS256 signature of `message`.
     func sign(_ message: [UInt8]) throws -> [UInt8] {
-        let context = try checkOutContext()
+        let context = try spareContexts.withLock({ $0.popLast() }) ?? makeContext()
         defer { spareContexts.withLock { $0.append(context) } }
-        guard EVP_MD_CTX_copy_ex(context.pointer, template.pointer) == 1 else {
-            throw Failure(description: "cannot copy the signing context: \(Self.lastError())")
-        }
-        var length = Int(EVP_PKEY_get_size(key.pointer))
+        let digest = Array(SHA256.hash(data: message))
+        var length = signatureSize
         var signature = [UInt8](repeating: 0, count: length)
         let status = signature.withUnsafeMutableBufferPointer { output in
-            message.withUnsafeBufferPointer { input in
-                EVP_DigestSign(context.pointer, output.baseAddress, &length, input.baseAddress, input.count)
-            }
+            EVP_PKEY_sign(context.pointer, output.baseAddress, &length, digest, digest.count)
         }
         guard status == 1 else { throw Failure(description: "RSA signing failed: \(Self.lastError())") }
         signature.removeSubrange(length...)
         return signature
     }
 
-    private func checkOutContext() throws -> UnsafeSendablePointer {
-        if let spare = spareContexts.withLock({ $0.popLast() }) { return spare }
-        guard let context = EVP_MD_CTX_new() else { throw Failure(description: "out of memory") }
+    /// A signing context for this key with PKCS #1 v1.5 padding over SHA-256 digests.
+    private func makeContext() throws -> UnsafeSendablePointer {
+        guard let context = EVP_PKEY_CTX_new(key.pointer, nil) else { throw Failure(description: "out of memory") }
+        guard EVP_PKEY_sign_init(context) == 1, EVP_PKEY_CTX_set_rsa_padding(context, RSA_PKCS1_PADDING) == 1,
+            EVP_PKEY_CTX_set_signature_md(context, EVP_sha256()) == 1
+        else {
+            EVP_PKEY_CTX_free(context)
+            throw Failure(description: "cannot prepare RSA signing: \(Self.lastError())")
+        }
         return UnsafeSendablePointer(context)
     }
 
@@ -74,8 +73,8 @@ final class OpenSSLRSAKey: Sendable {
     }
 }
 
-/// An OpenSSL object pointer that is only used under OpenSSL's own thread-safety rules: the key and template are
-/// read-only after creation, and each pooled context is used by one caller at a time.
+/// An OpenSSL object pointer that is only used under OpenSSL's own thread-safety rules: the key is read-only after
+/// creation, and each pooled context is used by one caller at a time.
 private struct UnsafeSendablePointer: @unchecked Sendable {
     let pointer: OpaquePointer
     init(_ pointer: OpaquePointer) { self.pointer = pointer }
