@@ -98,7 +98,7 @@ public func buildApplication(
     let api = router.group("api")
         .add(middleware: APIErrorMiddleware())
         .add(middleware: BearerAuthenticationMiddleware(validator: TokenValidator(keys: keys, directory: stores.directory, clock: clock)))
-    IncidentsController(incidents: IncidentService(store: stores.incidents)).addRoutes(to: api)
+    IncidentsController(incidents: IncidentService(store: stores.incidents), clock: clock).addRoutes(to: api)
     HuntingController(hunting: hunting, clock: clock).addRoutes(to: api)
     let admin = router.group("admin/v1")
         .add(middleware: APIErrorMiddleware())

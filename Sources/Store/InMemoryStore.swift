@@ -241,6 +241,15 @@ public final class InMemoryStore: DirectoryStore, GrantStore, SigningKeyStore, I
         state.withLock { $0.incidents[tenantId]?[id] }
     }
 
+    public func updateIncident(id: Int64, tenantId: String, _ change: @escaping @Sendable (Incident) throws -> Incident) async throws -> Incident? {
+        try state.withLock { state in
+            guard let stored = state.incidents[tenantId]?[id] else { return nil }
+            let updated = try change(stored)
+            state.incidents[tenantId]?[id] = updated
+            return updated
+        }
+    }
+
     public func incidents(tenantId: String, query: IncidentQuery) async throws -> [Incident] {
         let all = state.withLock { Array(($0.incidents[tenantId] ?? [:]).values) }
         let ordered = all.filter(query.filter.matches).sorted {

@@ -115,6 +115,9 @@ public protocol IncidentStore: Sendable {
     /// Stores the incident, replacing one with the same id in the tenant.
     func saveIncident(_ incident: Incident, tenantId: String) async throws
     func incident(id: Int64, tenantId: String) async throws -> Incident?
+    /// Replaces the incident with `change(stored)` atomically (no other update interleaves) and returns the new
+    /// value; nil when the tenant has no such incident. An error thrown by `change` leaves the incident as it was.
+    func updateIncident(id: Int64, tenantId: String, _ change: @escaping @Sendable (Incident) throws -> Incident) async throws -> Incident?
     /// Matching incidents, most recently updated first.
     func incidents(tenantId: String, query: IncidentQuery) async throws -> [Incident]
     /// An id one above the largest incident id used anywhere.

@@ -32,27 +32,40 @@ extension SQLiteStore: SigningKeyStore, IncidentStore, HuntingSegmentStore {
 
     public func saveIncident(_ incident: Incident, tenantId: String) async throws {
         let body = try JSONText.encode(incident)
+        try await database.write { db in try Self.save(incident, body: body, tenantId: tenantId, db) }
+    }
+
+    private static func save(_ incident: Incident, body: String, tenantId: String, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO incident (tenant_id, incident_id, created_time, last_update_time, status, assigned_to, body)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (tenant_id, incident_id) DO UPDATE SET
+                    created_time = excluded.created_time, last_update_time = excluded.last_update_time,
+                    status = excluded.status, assigned_to = excluded.assigned_to, body = excluded.body
+                """,
+            arguments: [
+                tenantId, incident.incidentId, incident.createdTime.ticks, incident.lastUpdateTime.ticks, incident.status.rawValue,
+                incident.assignedTo, body,
+            ]
+        )
+    }
+
+    public func updateIncident(id: Int64, tenantId: String, _ change: @escaping @Sendable (Incident) throws -> Incident) async throws -> Incident? {
         try await database.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO incident (tenant_id, incident_id, created_time, last_update_time, status, assigned_to, body)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (tenant_id, incident_id) DO UPDATE SET
-                        created_time = excluded.created_time, last_update_time = excluded.last_update_time,
-                        status = excluded.status, assigned_to = excluded.assigned_to, body = excluded.body
-                    """,
-                arguments: [
-                    tenantId, incident.incidentId, incident.createdTime.ticks, incident.lastUpdateTime.ticks, incident.status.rawValue,
-                    incident.assignedTo, body,
-                ]
-            )
+            guard let body = try Self.incidentBody(id: id, tenantId: tenantId, db) else { return nil }
+            let updated = try change(try JSONText.decode(Incident.self, body))
+            try Self.save(updated, body: try JSONText.encode(updated), tenantId: tenantId, db)
+            return updated
         }
     }
 
+    private static func incidentBody(id: Int64, tenantId: String, _ db: Database) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT body FROM incident WHERE tenant_id = ? AND incident_id = ?", arguments: [tenantId, id])
+    }
+
     public func incident(id: Int64, tenantId: String) async throws -> Incident? {
-        let body = try await database.read { db in
-            try String.fetchOne(db, sql: "SELECT body FROM incident WHERE tenant_id = ? AND incident_id = ?", arguments: [tenantId, id])
-        }
+        let body = try await database.read { db in try Self.incidentBody(id: id, tenantId: tenantId, db) }
         return try body.map { try JSONText.decode(Incident.self, $0) }
     }
 

@@ -50,8 +50,13 @@ public struct LiveServer: Sendable {
     }
 
     public func postJSON(_ path: String, _ json: String, bearer: String? = nil) async throws -> Reply {
+        try await sendJSON("POST", path, json, bearer: bearer)
+    }
+
+    /// A request with a JSON body (`POST`, `PATCH`).
+    public func sendJSON(_ method: String, _ path: String, _ json: String, bearer: String? = nil) async throws -> Reply {
         try await send(
-            "POST",
+            method,
             path,
             body: Data(json.utf8),
             headers: [("Content-Type", "application/json")] + (bearer.map { [("Authorization", "Bearer \($0)")] } ?? [])
@@ -76,20 +81,40 @@ public struct LiveServer: Sendable {
     }
 
     /// A client-credentials token for one of the given app's credentials, from the v2 endpoint.
-    public func token(tenant: String, clientId: String, secret: String) async throws -> String {
-        let reply = try await postForm(
-            "/\(tenant)/oauth2/v2.0/token",
+    public func token(
+        tenant: String,
+        clientId: String,
+        secret: String,
+        scope: String = "https://api.security.microsoft.com/.default"
+    )
+        async throws -> String
+    {
+        try await accessToken(
+            tenant: tenant,
+            [("grant_type", "client_credentials"), ("client_id", clientId), ("client_secret", secret), ("scope", scope)]
+        )
+    }
+
+    /// A delegated token for a demo user (`\.analyst`, `\.reader`, `\.admin`) through the demo's public client (ROPC).
+    public func userToken(_ user: KeyPath<DemoManifest.Users, DemoManifest.User>, scope: String) async throws -> String {
+        guard let demo else { throw TestSupportError("the server was started without the demo tenant") }
+        let account = demo.users[keyPath: user]
+        return try await accessToken(
+            tenant: demo.tenantId,
             [
-                ("grant_type", "client_credentials"), ("client_id", clientId), ("client_secret", secret),
-                ("scope", "https://api.security.microsoft.com/.default"),
+                ("grant_type", "password"), ("client_id", demo.apps.public.clientId), ("username", account.username),
+                ("password", account.password), ("scope", scope),
             ]
         )
+    }
+
+    private func accessToken(tenant: String, _ form: [(String, String)]) async throws -> String {
+        let reply = try await postForm("/\(tenant)/oauth2/v2.0/token", form)
         guard reply.status == 200, let token = try reply.json()["access_token"] as? String else {
             throw TestSupportError("token request failed with \(reply.status): \(reply.text)")
         }
         return token
     }
-
 }
 
 public struct TestSupportError: Error, CustomStringConvertible {

@@ -16,11 +16,26 @@ public struct IncidentService: Sendable {
 
     /// The incident with the id given in the URL path.
     public func incident(id text: String, tenantId: String) async throws -> Incident {
-        guard let id = Int64(text) else { throw DefenderError.invalidInput("incident id '\(text)': it must be a number.") }
+        let id = try Self.incidentId(text)
         guard let incident = try await store.incident(id: id, tenantId: tenantId) else {
             throw DefenderError.notFound("Incident \(id)")
         }
         return Self.linked(incident, tenantId: tenantId)
+    }
+
+    /// Applies `update` to the incident at `time`, comments signed by `author`, in one atomic store update.
+    public func update(id text: String, tenantId: String, with update: IncidentUpdate, by author: String, at time: Timestamp) async throws -> Incident
+    {
+        let id = try Self.incidentId(text)
+        guard let updated = try await store.updateIncident(id: id, tenantId: tenantId, { try update.applied(to: $0, by: author, at: time) }) else {
+            throw DefenderError.notFound("Incident \(id)")
+        }
+        return Self.linked(updated, tenantId: tenantId)
+    }
+
+    private static func incidentId(_ text: String) throws(DefenderError) -> Int64 {
+        guard let id = Int64(text) else { throw .invalidInput("incident id '\(text)': it must be a number.") }
+        return id
     }
 
     /// Sets `incidentUri` as the service writes it: the portal page of the incident in the tenant.

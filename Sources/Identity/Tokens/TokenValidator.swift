@@ -21,6 +21,10 @@ public struct CallerIdentity: Sendable, Equatable {
 
     public var isApplication: Bool { scopes.isEmpty }
 
+    /// How the caller is named on what it writes (comments, assignments): the user's UPN, or `API-App:<appId>`
+    /// for an application, as Defender names API clients.
+    public var actorName: String { userPrincipalName ?? "API-App:\(appId)" }
+
     /// Whether the caller may exercise any of `permissions`: an application through its roles; a user through a
     /// delegated scope that the user's directory roles also allow (the effective permission is the intersection).
     public func holdsAny(of permissions: [String]) -> Bool {

@@ -24,6 +24,12 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
+    /// The members of an object in their order; nil for any other value.
+    public var objectMembers: [(String, JSONValue)]? {
+        guard case .object(let members) = self else { return nil }
+        return members
+    }
+
     /// Looks up a member of an object by name.
     public subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }

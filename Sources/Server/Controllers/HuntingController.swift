@@ -22,6 +22,8 @@ struct HuntingController {
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("advancedhunting/run") { request, context in try await self.run(request, context) }
+        // msticpy and the MDE samples call the Defender for Endpoint name of the same operation.
+        group.post("advancedqueries/run") { request, context in try await self.run(request, context) }
         group.post("advancedhunting/import") { request, context in try await self.importEvents(request, context) }
     }
 

@@ -1,19 +1,26 @@
 import Defender
+import Foundation
 import Hummingbird
 import Identity
+import NIOFoundationEssentialsCompat
 import OpenMTPModels
 import Store
 
-/// `GET /api/incidents` and `GET /api/incidents/{id}` (spec §3.1, §3.2).
+/// `GET /api/incidents`, `GET /api/incidents/{id}` and `PATCH /api/incidents/{id}` (spec §3.1–3.3).
 struct IncidentsController {
     let incidents: IncidentService
+    let clock: IdentityClock
+    /// An update body larger than this is refused.
+    let maxBodySize = 256 * 1024
 
     /// Any one of these lets a caller read incidents.
     static let readPermissions = ["Incident.Read.All", "Incident.ReadWrite.All", "Incident.Read", "Incident.ReadWrite"]
+    static let writePermissions = ["Incident.ReadWrite.All", "Incident.ReadWrite"]
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("incidents") { request, context in try await self.list(request, context) }
         group.get("incidents/:id") { request, context in try await self.get(request, context) }
+        group.patch("incidents/:id") { request, context in try await self.update(request, context) }
     }
 
     private func list(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -36,6 +43,24 @@ struct IncidentsController {
     private func get(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller(holdingAnyOf: Self.readPermissions)
         let incident = try await incidents.incident(id: try context.parameters.require("id"), tenantId: caller.tenantId)
+        return try JSONResponses.api(incident)
+    }
+
+    private func update(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let caller = try context.requireCaller(holdingAnyOf: Self.writePermissions)
+        var request = request
+        let body = try await request.collectBody(upTo: maxBodySize)
+        guard let members = (try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: body)))?.objectMembers else {
+            throw APIError.badRequest("InvalidRequestBody", "Invalid request body.")
+        }
+        let update = try IncidentUpdate.parse(members)
+        let incident = try await incidents.update(
+            id: try context.parameters.require("id"),
+            tenantId: caller.tenantId,
+            with: update,
+            by: caller.actorName,
+            at: clock.now()
+        )
         return try JSONResponses.api(incident)
     }
 }

@@ -1,0 +1,100 @@
+import Foundation
+import Server
+import TestSupport
+import Testing
+
+/// `PATCH /api/incidents/{id}` as the docs' sample and XSOAR's `microsoft-365-defender-incident-update` send it.
+@Suite("Incident updates, live")
+struct IncidentUpdateLiveTests {
+    /// The first incident of the demo tenant, as the list returns it.
+    static func firstIncident(_ server: LiveServer, _ token: String) async throws -> [String: Any] {
+        let list = try await server.get("/api/incidents?$top=1", bearer: token).json()
+        return try #require((list["value"] as? [[String: Any]])?.first)
+    }
+
+    @Test("the docs' update body changes every field, keeps the comment with its author, resolves the alerts")
+    func docsSample() async throws {
+        try await withDemoServer { server, demo in
+            let token = try await server.demoToken()
+            let before = try await Self.firstIncident(server, token)
+            let id = try #require(before["incidentId"] as? Int)
+            let body = #"""
+                {"status":"Resolved","assignedTo":"secop2@contoso.com","classification":"TruePositive","determination":"Malware","tags":["Yossi's playground","Don't mess with the Zohan"],"comment":"pen testing"}
+                """#
+            let reply = try await server.sendJSON("PATCH", "/api/incidents/\(id)", body, bearer: token)
+            #expect(reply.status == 200, "\(reply.text)")
+            let updated = try reply.json()
+            #expect(updated["status"] as? String == "Resolved")
+            #expect(updated["assignedTo"] as? String == "secop2@contoso.com")
+            #expect(updated["classification"] as? String == "TruePositive")
+            #expect(updated["determination"] as? String == "Malware")
+            #expect(updated["tags"] as? [String] == ["Yossi's playground", "Don't mess with the Zohan"])
+            let comment = try #require((updated["comments"] as? [[String: Any]])?.last)
+            #expect(comment["comment"] as? String == "pen testing")
+            #expect(comment["createdBy"] as? String == "API-App:\(demo.apps.full.clientId)")
+            let beforeTime = try #require(before["lastUpdateTime"] as? String)
+            let afterTime = try #require(updated["lastUpdateTime"] as? String)
+            #expect(afterTime > beforeTime)
+            let alerts = try #require(updated["alerts"] as? [[String: Any]])
+            #expect(alerts.allSatisfy { $0["status"] as? String == "Resolved" && $0["resolvedTime"] as? String != nil })
+            #expect(alerts.allSatisfy { $0["classification"] as? String == "TruePositive" })
+
+            // What was written is what the incident reads back; it now sorts first (most recently updated).
+            let read = try await server.get("/api/incidents/\(id)", bearer: token).json()
+            #expect(read["comments"] as? [[String: String]] == updated["comments"] as? [[String: String]])
+            #expect(try await Self.firstIncident(server, token)["incidentId"] as? Int == id)
+        }
+    }
+
+    @Test("XSOAR's update: an empty assignedTo unassigns, determinations must fit the classification, bad values are 400")
+    func validation() async throws {
+        try await withDemoServer { server, demo in
+            let token = try await server.demoToken()
+            let id = try #require(try await Self.firstIncident(server, token)["incidentId"] as? Int)
+            let path = "/api/incidents/\(id)"
+            let assigned = try await server.sendJSON("PATCH", path, #"{"assignedTo":"analyst@contoso.test","status":"InProgress"}"#, bearer: token)
+            #expect(try assigned.json()["assignedTo"] as? String == "analyst@contoso.test")
+            let unassigned = try await server.sendJSON("PATCH", path, #"{"assignedTo":""}"#, bearer: token)
+            #expect(try unassigned.json()["assignedTo"] is NSNull)
+
+            let alias = try await server.sendJSON("PATCH", path, #"{"classification":"FalsePositive","determination":"NotMalicious"}"#, bearer: token)
+            #expect(try alias.json()["determination"] as? String == "Clean")
+            let misfit = try await server.sendJSON("PATCH", path, #"{"classification":"FalsePositive","determination":"Malware"}"#, bearer: token)
+            #expect(misfit.status == 400)
+            #expect((try misfit.json()["error"] as? [String: String])?["code"] == "InvalidInput")
+            // The stored classification decides when the body has none.
+            #expect(try await server.sendJSON("PATCH", path, #"{"determination":"Phishing"}"#, bearer: token).status == 400)
+
+            for bad in [#"{"status":"Closed"}"#, #"{"status":"Redirected"}"#, #"{"tags":"one"}"#, #"{"severity":"High"}"#, "[1]", "not json"] {
+                let reply = try await server.sendJSON("PATCH", path, bad, bearer: token)
+                #expect(reply.status == 400, "\(bad): \(reply.text)")
+            }
+            // Failed updates changed nothing.
+            #expect(try await server.get(path, bearer: token).json()["determination"] as? String == "Clean")
+            #expect(try await server.sendJSON("PATCH", "/api/incidents/999999999", #"{"status":"Active"}"#, bearer: token).status == 404)
+        }
+    }
+
+    @Test("writing needs Incident.ReadWrite(.All): a read-only app and a Security Reader get 403, a Security Operator may")
+    func permissions() async throws {
+        try await withDemoServer { server, demo in
+            let reader = try await server.demoToken(\.incidentsReadOnly)
+            let id = try #require(try await Self.firstIncident(server, reader)["incidentId"] as? Int)
+            let path = "/api/incidents/\(id)"
+            let refused = try await server.sendJSON("PATCH", path, #"{"status":"InProgress"}"#, bearer: reader)
+            #expect(refused.status == 403)
+            #expect((try refused.json()["error"] as? [String: String])?["message"]?.contains("Incident.ReadWrite.All") == true)
+
+            let scope = "https://api.security.microsoft.com/Incident.ReadWrite"
+            let securityReader = try await server.userToken(\.reader, scope: scope)
+            #expect(try await server.sendJSON("PATCH", path, #"{"status":"InProgress"}"#, bearer: securityReader).status == 403)
+            #expect(try await server.get(path, bearer: securityReader).status == 403, "the token's scope is write-only and the role cannot write")
+
+            let analyst = try await server.userToken(\.analyst, scope: scope)
+            let done = try await server.sendJSON("PATCH", path, #"{"status":"InProgress","comment":"looking"}"#, bearer: analyst)
+            #expect(done.status == 200, "\(done.text)")
+            let comment = try #require((try done.json()["comments"] as? [[String: Any]])?.last)
+            #expect(comment["createdBy"] as? String == demo.users.analyst.username)
+        }
+    }
+}
