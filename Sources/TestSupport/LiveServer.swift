@@ -153,10 +153,12 @@ public func withLiveServer<T: Sendable>(
     demo: Bool = true,
     tls: ServerConfiguration.TLSSource = .generated,
     trust: URL? = nil,
+    quotas: QuotaSettings = QuotaSettings(),
     _ body: @Sendable (LiveServer) async throws -> T
 ) async throws -> T {
     let (started, continuation) = AsyncStream.makeStream(of: RunningServer.self)
-    let configuration = ServerConfiguration(dataDirectory: dataDirectory, host: "127.0.0.1", port: 0, tls: tls, demo: demo, logLevel: .warning)
+    var configuration = ServerConfiguration(dataDirectory: dataDirectory, host: "127.0.0.1", port: 0, tls: tls, demo: demo, logLevel: .warning)
+    configuration.quotas = quotas
     let app = try await buildApplication(configuration: configuration) { running in
         continuation.yield(running)
         continuation.finish()
@@ -185,9 +187,12 @@ public func withLiveServer<T: Sendable>(
 
 /// Starts a server with the demo tenant in a fresh data folder, runs `body` with it and its manifest, then removes
 /// the folder.
-public func withDemoServer<T: Sendable>(_ body: @Sendable (LiveServer, DemoManifest) async throws -> T) async throws -> T {
+public func withDemoServer<T: Sendable>(
+    quotas: QuotaSettings = QuotaSettings(),
+    _ body: @Sendable (LiveServer, DemoManifest) async throws -> T
+) async throws -> T {
     try await withTemporaryDirectory { data in
-        try await withLiveServer(dataDirectory: data) { server in
+        try await withLiveServer(dataDirectory: data, quotas: quotas) { server in
             guard let demo = server.demo else { throw TestSupportError("the demo manifest was not written") }
             return try await body(server, demo)
         }

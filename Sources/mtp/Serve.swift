@@ -42,7 +42,38 @@ struct Serve: AsyncParsableCommand {
     )
     var externalDataDirectory: String?
 
+    @Option(name: .customLong("incident-quota"), help: "Incident API calls per tenant, as PER_MINUTE/PER_HOUR.")
+    var incidentQuota = "50/1500"
+
+    @Option(name: .customLong("hunting-quota"), help: "Advanced hunting calls per tenant, as PER_MINUTE/PER_HOUR.")
+    var huntingQuota = "45/1500"
+
+    @Option(name: .customLong("hunting-seconds"), help: "Query execution seconds a tenant may use per 15-minute cycle.")
+    var huntingSeconds = 150.0
+
+    @Flag(name: .customLong("no-quotas"), help: "Serve without per-tenant quotas (load tests).")
+    var noQuotas = false
+
+    /// `--incident-quota`, `--hunting-quota` and `--hunting-seconds` as settings.
+    func quotaSettings() throws -> QuotaSettings {
+        if noQuotas { return .unlimited }
+        func calls(_ text: String, _ option: String) throws -> QuotaSettings.Calls {
+            let parts = text.split(separator: "/").map { Int($0) }
+            guard parts.count == 2, let minute = parts[0], let hour = parts[1], minute > 0, hour > 0 else {
+                throw ValidationError("--\(option) takes two positive numbers, PER_MINUTE/PER_HOUR (e.g. 50/1500).")
+            }
+            return QuotaSettings.Calls(perMinute: minute, perHour: hour)
+        }
+        var settings = QuotaSettings()
+        settings.incidents = try calls(incidentQuota, "incident-quota")
+        settings.hunting = try calls(huntingQuota, "hunting-quota")
+        guard huntingSeconds > 0 else { throw ValidationError("--hunting-seconds must be positive.") }
+        settings.huntingSecondsPerCycle = huntingSeconds
+        return settings
+    }
+
     func validate() throws {
+        _ = try quotaSettings()
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together.") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown log level '\(logLevel)'.") }
         guard (0...65535).contains(port) else { throw ValidationError("The port must be between 0 and 65535.") }
@@ -56,7 +87,7 @@ struct Serve: AsyncParsableCommand {
             } else {
                 .generated
             }
-        let configuration = ServerConfiguration(
+        var settings = ServerConfiguration(
             dataDirectory: data.dataDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? ServerConfiguration.defaultDataDirectory,
             host: host,
             port: port,
@@ -66,6 +97,8 @@ struct Serve: AsyncParsableCommand {
             retentionDays: retentionDays == 0 ? nil : retentionDays,
             externalDataMirror: externalDataDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) }
         )
+        settings.quotas = try quotaSettings()
+        let configuration = settings
         let app = try await buildApplication(configuration: configuration) { running in
             // Written unbuffered, so it shows at once when stdout is a file or pipe.
             FileHandle.standardOutput.write(Data((Self.banner(running, configuration: configuration) + "\n").utf8))

@@ -24,6 +24,8 @@ public struct ServerConfiguration: Sendable {
     public var retentionDays: Int?
     /// A folder `externaldata` reads `<host>/<path>` copies of its URIs from before it tries the network.
     public var externalDataMirror: URL?
+    /// Per-tenant call and hunting-time quotas of the API.
+    public var quotas = QuotaSettings()
 
     public init(
         dataDirectory: URL,

@@ -9,6 +9,7 @@ import OpenMTPModels
 /// `POST /api/advancedhunting/run` with `{"Query": "<KQL>"}` (spec §3.4).
 struct HuntingController {
     let hunting: HuntingService
+    let quotas: APIQuotas
     let clock: IdentityClock
     /// A query text larger than this is refused.
     let maxBodySize = 1024 * 1024
@@ -57,10 +58,12 @@ struct HuntingController {
 
     private func run(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller(holdingAnyOf: Self.permissions)
+        try quotas.admit(tenantId: caller.tenantId, family: .hunting, now: clock.now().unixSeconds)
         var request = request
         let body = try await request.collectBody(upTo: maxBodySize)
         let query = try Self.queryText(Data(buffer: body))
         let response = try await hunting.run(query, tenantId: caller.tenantId, now: clock.now())
+        quotas.recordHunting(tenantId: caller.tenantId, seconds: response.stats.executionTime, now: clock.now().unixSeconds)
         context.logger.debug("hunt.query_done", metadata: ["hunt.rows": "\(response.results.count)"])
         return JSONResponses.api(text: response.serialized)
     }

@@ -9,6 +9,7 @@ import Store
 /// `GET /api/incidents`, `GET /api/incidents/{id}` and `PATCH /api/incidents/{id}` (spec §3.1–3.3).
 struct IncidentsController {
     let incidents: IncidentService
+    let quotas: APIQuotas
     let clock: IdentityClock
     /// An update body larger than this is refused.
     let maxBodySize = 256 * 1024
@@ -25,6 +26,7 @@ struct IncidentsController {
 
     private func list(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller(holdingAnyOf: Self.readPermissions)
+        try quotas.admit(tenantId: caller.tenantId, family: .incidents, now: clock.now().unixSeconds)
         let options = FormEncoding.decode(Substring(request.uri.query ?? ""))
         let query = try IncidentODataQuery.parse(options)
         let page = try await incidents.incidents(tenantId: caller.tenantId, query: query)
@@ -42,12 +44,14 @@ struct IncidentsController {
 
     private func get(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller(holdingAnyOf: Self.readPermissions)
+        try quotas.admit(tenantId: caller.tenantId, family: .incidents, now: clock.now().unixSeconds)
         let incident = try await incidents.incident(id: try context.parameters.require("id"), tenantId: caller.tenantId)
         return try JSONResponses.api(incident)
     }
 
     private func update(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller(holdingAnyOf: Self.writePermissions)
+        try quotas.admit(tenantId: caller.tenantId, family: .incidents, now: clock.now().unixSeconds)
         var request = request
         let body = try await request.collectBody(upTo: maxBodySize)
         guard let members = (try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: body)))?.objectMembers else {

@@ -14,11 +14,19 @@ public struct APIError: HTTPResponseError, Sendable {
     public let status: HTTPResponse.Status
     public let code: String
     public let message: String
+    /// Seconds for a `Retry-After` header (429 answers).
+    public var retryAfterSeconds: Int?
 
     init(_ status: HTTPResponse.Status, code: String, message: String) {
         self.status = status
         self.code = code
         self.message = message
+    }
+
+    /// A quota refusal: 429 whose `code` is the string "429", as the service sends it, with `Retry-After`.
+    init(_ refusal: APIQuotas.Refusal) {
+        self.init(.tooManyRequests, code: "429", message: refusal.message)
+        retryAfterSeconds = max(1, refusal.retryAfterSeconds)
     }
 
     static let unauthorized = APIError(.unauthorized, code: "Unauthorized", message: "Unauthorized")
@@ -70,6 +78,7 @@ public struct APIError: HTTPResponseError, Sendable {
         if status == .unauthorized {
             headers[.wwwAuthenticate] = #"Bearer error="invalid_token", error_description="The access token is missing, invalid or expired.""#
         }
+        if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: try JSONResponses.encode(body))))
     }
 }
@@ -84,6 +93,8 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw error
         } catch let error as DefenderError {
             throw APIError(error)
+        } catch let refusal as APIQuotas.Refusal {
+            throw APIError(refusal)
         } catch let error as HuntingError {
             throw APIError(error)
         } catch let error as IdentityError {
