@@ -99,8 +99,17 @@ public func buildApplication(
         .add(middleware: APIErrorMiddleware())
         .add(middleware: BearerAuthenticationMiddleware(validator: TokenValidator(keys: keys, directory: stores.directory, clock: clock)))
     let quotas = APIQuotas(settings: configuration.quotas)
-    IncidentsController(incidents: IncidentService(store: stores.incidents), quotas: quotas, clock: clock).addRoutes(to: api)
+    let incidents = IncidentService(store: stores.incidents)
+    IncidentsController(incidents: incidents, quotas: quotas, clock: clock).addRoutes(to: api)
     HuntingController(hunting: hunting, quotas: quotas, clock: clock).addRoutes(to: api)
+    let graph = router.group("v1.0")
+        .add(middleware: GraphErrorMiddleware())
+        .add(
+            middleware: BearerAuthenticationMiddleware(
+                validator: TokenValidator(keys: keys, directory: stores.directory, audience: GraphResource.resource, clock: clock)
+            )
+        )
+    GraphSecurityController(incidents: incidents, hunting: hunting, quotas: quotas, clock: clock).addRoutes(to: graph)
     let admin = router.group("admin/v1")
         .add(middleware: APIErrorMiddleware())
         .add(middleware: AdminAuthenticationMiddleware(key: try AdminKey.loadOrCreate(in: configuration.dataDirectory)))

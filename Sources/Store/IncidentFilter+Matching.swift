@@ -4,12 +4,17 @@ extension IncidentFilter {
     /// Evaluates the filter against one incident, with OData's rules: a comparison with `null` is an equality
     /// test on absence, and ordering comparisons of strings are ordinal.
     public func matches(_ incident: Incident) -> Bool {
+        matches { $0.value(of: incident) }
+    }
+
+    /// Evaluates the filter over any object, `value` reading its property for each field (alerts filter this way).
+    public func matches(_ value: (Field) -> Operand) -> Bool {
         switch self {
         case .all: true
-        case .and(let a, let b): a.matches(incident) && b.matches(incident)
-        case .or(let a, let b): a.matches(incident) || b.matches(incident)
-        case .not(let a): !a.matches(incident)
-        case .compare(let field, let comparison, let operand): Self.compare(field.value(of: incident), comparison, operand)
+        case .and(let a, let b): a.matches(value) && b.matches(value)
+        case .or(let a, let b): a.matches(value) || b.matches(value)
+        case .not(let a): !a.matches(value)
+        case .compare(let field, let comparison, let operand): Self.compare(value(field), comparison, operand)
         }
     }
 

@@ -1,7 +1,8 @@
 import Foundation
-@testable import Server
 import TestSupport
 import Testing
+
+@testable import Server
 
 /// Per-tenant quotas, lowered so a test can reach them: 429 with the service's body and a `Retry-After` header.
 @Suite("API quotas, live")

@@ -7,8 +7,34 @@ public import Store
 public enum IncidentODataQuery {
     public static let maxPageSize = 100
 
+    /// How an API names the filterable properties and their values.
+    public struct Dialect: Sendable {
+        /// Wire property name → store field.
+        let properties: [(String, IncidentFilter.Field)]
+        /// The stored spelling of a `status` literal.
+        let status: @Sendable (String) -> String
+        public let maxPageSize: Int
+
+        /// `/api/incidents`: `lastUpdateTime`, `createdTime`, `status` ('Active'), `assignedTo`; pages of 100.
+        public static let defender = Dialect(
+            properties: IncidentFilter.Field.allCases.map { ($0.rawValue, $0) },
+            status: { $0 },
+            maxPageSize: IncidentODataQuery.maxPageSize
+        )
+        /// Graph's `security/incidents` and `alerts_v2`: `lastUpdateDateTime`, `createdDateTime`, `status` ('active'),
+        /// `assignedTo`; pages of at most 50 (OpenMTP's choice, docs/fidelity.md).
+        public static let graph = Dialect(
+            properties: [
+                ("lastUpdateDateTime", .lastUpdateTime), ("createdDateTime", .createdTime), ("status", .status), ("assignedTo", .assignedTo),
+            ],
+            status: { GraphSecurityShapes.defenderName($0) },
+            maxPageSize: 50
+        )
+    }
+
     /// - Parameter options: the query string's parameters, already percent- and `+`-decoded.
-    public static func parse(_ options: [String: String]) throws(DefenderError) -> IncidentQuery {
+    public static func parse(_ options: [String: String], dialect: Dialect = .defender) throws(DefenderError) -> IncidentQuery {
+        let maxPageSize = dialect.maxPageSize
         var query = IncidentQuery(top: maxPageSize)
         if let top = options["$top"] {
             guard let value = Int(top), value >= 0 else { throw .odata("'$top=\(top)': the value must be a non-negative integer.") }
@@ -26,7 +52,7 @@ public enum IncidentODataQuery {
             query.skip = value
         }
         if let filter = options["$filter"] {
-            var parser = FilterParser(filter)
+            var parser = FilterParser(filter, dialect: dialect)
             query.filter = try parser.parse()
         }
         return query
@@ -41,11 +67,13 @@ private struct FilterParser {
     }
 
     private let text: String
+    private let dialect: IncidentODataQuery.Dialect
     private var tokens: [Token] = []
     private var index = 0
 
-    init(_ text: String) {
+    init(_ text: String, dialect: IncidentODataQuery.Dialect) {
         self.text = text
+        self.dialect = dialect
     }
 
     mutating func parse() throws(DefenderError) -> IncidentFilter {
@@ -87,8 +115,9 @@ private struct FilterParser {
         }
         guard index + 2 < tokens.count, case .word(let fieldName) = tokens[index], case .word(let opName) = tokens[index + 1]
         else { throw error("expected '<property> <operator> <value>'") }
-        guard let field = IncidentFilter.Field.allCases.first(where: { $0.rawValue.lowercased() == fieldName.lowercased() }) else {
-            throw error("'\(fieldName)' is not a filterable property; use lastUpdateTime, createdTime, status or assignedTo")
+        guard let field = dialect.properties.first(where: { $0.0.lowercased() == fieldName.lowercased() })?.1 else {
+            let names = dialect.properties.map(\.0)
+            throw error("'\(fieldName)' is not a filterable property; use \(names.dropLast().joined(separator: ", ")) or \(names.last ?? "")")
         }
         guard let comparison = IncidentFilter.Comparison(rawValue: opName.lowercased()) else {
             throw error("'\(opName)' is not a comparison operator; use eq, ne, gt, ge, lt or le")
@@ -112,9 +141,11 @@ private struct FilterParser {
             return .timestamp(timestamp)
         case .status, .assignedTo:
             guard case .quoted(let string) = token else {
-                throw error("expected a quoted string for \(field.rawValue), e.g. '\(field == .status ? "Active" : "user@contoso.com")'")
+                throw error(
+                    "expected a quoted string for \(field.rawValue), e.g. '\(field == .status ? dialect.status("Active") : "user@contoso.com")'"
+                )
             }
-            return .string(string)
+            return .string(field == .status ? dialect.status(string) : string)
         }
     }
 

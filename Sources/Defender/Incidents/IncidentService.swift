@@ -33,6 +33,44 @@ public struct IncidentService: Sendable {
         return Self.linked(updated, tenantId: tenantId)
     }
 
+    /// A page of the tenant's alerts across its incidents, most recently created first; `query.filter` reads
+    /// `createdTime` as the alert's creation, `lastUpdateTime` as its last update.
+    public func alerts(tenantId: String, query: IncidentQuery) async throws -> [Alert] {
+        let all = try await store.incidents(tenantId: tenantId, query: IncidentQuery(top: .max)).flatMap(\.alerts)
+        let matching = all.filter { alert in query.filter.matches { Self.value(of: alert, $0) } }
+            .sorted { ($0.creationTime, $0.alertId) > ($1.creationTime, $1.alertId) }
+        return Array(matching.dropFirst(query.skip).prefix(query.top))
+    }
+
+    /// The alert with this id, wherever its incident is.
+    public func alert(id: String, tenantId: String) async throws -> Alert {
+        let incidents = try await store.incidents(tenantId: tenantId, query: IncidentQuery(top: .max))
+        guard let alert = incidents.lazy.flatMap(\.alerts).first(where: { $0.alertId == id }) else { throw DefenderError.notFound("Alert \(id)") }
+        return alert
+    }
+
+    /// Applies `update` to one alert; its incident's `lastUpdateTime` moves with it.
+    public func update(alertId: String, tenantId: String, with update: AlertUpdate, at time: Timestamp) async throws -> Alert {
+        let owner = try await alert(id: alertId, tenantId: tenantId).incidentId
+        let updated = try await store.updateIncident(id: owner, tenantId: tenantId) { incident in
+            var incident = incident
+            incident.alerts = try incident.alerts.map { $0.alertId == alertId ? try update.applied(to: $0, at: time) : $0 }
+            incident.lastUpdateTime = time
+            return incident
+        }
+        guard let alert = updated?.alerts.first(where: { $0.alertId == alertId }) else { throw DefenderError.notFound("Alert \(alertId)") }
+        return alert
+    }
+
+    private static func value(of alert: Alert, _ field: IncidentFilter.Field) -> IncidentFilter.Operand {
+        switch field {
+        case .lastUpdateTime: .timestamp(alert.lastUpdatedTime)
+        case .createdTime: .timestamp(alert.creationTime)
+        case .status: .string(alert.status.rawValue)
+        case .assignedTo: alert.assignedTo.map(IncidentFilter.Operand.string) ?? .null
+        }
+    }
+
     private static func incidentId(_ text: String) throws(DefenderError) -> Int64 {
         guard let id = Int64(text) else { throw .invalidInput("incident id '\(text)': it must be a number.") }
         return id

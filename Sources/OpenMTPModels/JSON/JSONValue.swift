@@ -168,3 +168,7 @@ public struct JSONWriter: Sendable {
         output += "\""
     }
 }
+
+extension JSONValue: ExpressibleByStringLiteral {
+    public init(stringLiteral value: String) { self = .string(value) }
+}

@@ -31,14 +31,7 @@ struct IncidentsController {
         let query = try IncidentODataQuery.parse(options)
         let page = try await incidents.incidents(tenantId: caller.tenantId, query: query)
         let base = request.publicBaseURL
-        var nextLink: String?
-        if query.top > 0, page.count == query.top {
-            var next = options
-            next["$skip"] = String(query.skip + query.top)
-            next["$top"] = String(query.top)
-            nextLink =
-                "\(base)/api/incidents?" + next.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.formURLEncoded)" }.joined(separator: "&")
-        }
+        let nextLink = ODataPaging.nextLink("\(base)/api/incidents", options: options, query: query, returned: page.count)
         return try JSONResponses.api(ODataCollection(context: "\(base)/api/$metadata#Incidents", value: page, nextLink: nextLink))
     }
 

@@ -109,7 +109,10 @@ enum DemoTenant {
         }
         var full = try await app(
             "OpenMTP demo - full access",
-            ["Incident.ReadWrite.All", "AdvancedHunting.Read.All", "AdvancedHunting.Import.All"],
+            [
+                "Incident.ReadWrite.All", "AdvancedHunting.Read.All", "AdvancedHunting.Import.All", "SecurityIncident.ReadWrite.All",
+                "SecurityAlert.ReadWrite.All", "ThreatHunting.Read.All",
+            ],
             delegated: delegated,
             redirects: [callback]
         )

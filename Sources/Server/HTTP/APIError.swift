@@ -91,6 +91,8 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             throw error
+        } catch let error as GraphError {
+            throw error
         } catch let error as DefenderError {
             throw APIError(error)
         } catch let refusal as APIQuotas.Refusal {

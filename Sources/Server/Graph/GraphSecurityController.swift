@@ -1,0 +1,226 @@
+import Defender
+import Foundation
+import Hummingbird
+import Hunting
+import Identity
+import NIOFoundationEssentialsCompat
+import OpenMTPModels
+import Store
+
+/// Microsoft Graph's security routes over the same incidents, alerts and hunting data (spec §3.7), on the Graph
+/// audience with Graph's permission names: `security/incidents` (`$expand=alerts`, comments), `security/alerts_v2`,
+/// `security/runHuntingQuery`.
+struct GraphSecurityController {
+    let incidents: IncidentService
+    let hunting: HuntingService
+    let quotas: APIQuotas
+    let clock: IdentityClock
+    let maxBodySize = 1024 * 1024
+
+    static let incidentRead = ["SecurityIncident.Read.All", "SecurityIncident.ReadWrite.All"]
+    static let incidentWrite = ["SecurityIncident.ReadWrite.All"]
+    static let alertRead = ["SecurityAlert.Read.All", "SecurityAlert.ReadWrite.All"]
+    static let alertWrite = ["SecurityAlert.ReadWrite.All"]
+    static let huntingRead = ["ThreatHunting.Read.All"]
+    static let metadata = "https://graph.microsoft.com/v1.0/$metadata"
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("security/incidents") { request, context in try await self.listIncidents(request, context) }
+        group.get("security/incidents/:id") { request, context in try await self.getIncident(request, context) }
+        group.patch("security/incidents/:id") { request, context in try await self.updateIncident(request, context) }
+        group.post("security/incidents/:id/comments") { request, context in try await self.addComment(request, context) }
+        group.get("security/alerts_v2") { request, context in try await self.listAlerts(request, context) }
+        group.get("security/alerts_v2/:id") { request, context in try await self.getAlert(request, context) }
+        group.patch("security/alerts_v2/:id") { request, context in try await self.updateAlert(request, context) }
+        group.post("security/runHuntingQuery") { request, context in try await self.runHuntingQuery(request, context) }
+    }
+
+    // MARK: Incidents
+
+    private func listIncidents(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let caller = try admit(context, Self.incidentRead, .incidents)
+        let options = FormEncoding.decode(Substring(request.uri.query ?? ""))
+        let query = try IncidentODataQuery.parse(options, dialect: .graph)
+        let expand = try Self.expandsAlerts(options)
+        let page = try await incidents.incidents(tenantId: caller.tenantId, query: query)
+        let url = "\(request.publicBaseURL)/v1.0/security/incidents"
+        var count: Int?
+        if Self.wantsCount(options) {
+            count = try await incidents.incidents(tenantId: caller.tenantId, query: IncidentQuery(filter: query.filter, top: .max)).count
+        }
+        return collection(
+            "security/incidents",
+            page.map { GraphSecurityShapes.incident($0, tenantId: caller.tenantId, alerts: expand) },
+            nextLink: ODataPaging.nextLink(url, options: options, query: query, returned: page.count),
+            count: count
+        )
+    }
+
+    private func getIncident(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let caller = try admit(context, Self.incidentRead, .incidents)
+        let options = FormEncoding.decode(Substring(request.uri.query ?? ""))
+        let incident = try await incidents.incident(id: try context.parameters.require("id"), tenantId: caller.tenantId)
+        return entity(
+            "security/incidents",
+            GraphSecurityShapes.incident(incident, tenantId: caller.tenantId, alerts: try Self.expandsAlerts(options))
+        )
+    }
+
+    /// Graph's update body: `status`, `assignedTo`, `classification`, `determination`, `customTags`.
+    private func updateIncident(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let caller = try admit(context, Self.incidentWrite, .incidents)
+        var fields: [(String, JSONValue)] = []
+        for (name, value) in try await body(request) {
+            switch (name, value) {
+            case ("customTags", _): fields.append(("tags", value))
+            case ("status", .string(let text)), ("classification", .string(let text)), ("determination", .string(let text)):
+                fields.append((name, .string(GraphSecurityShapes.defenderName(text))))
+            case ("@odata.type", _): continue
+            case ("comment", _):
+                throw GraphError(.badRequest, code: "BadRequest", message: "Comments are added with POST /security/incidents/{id}/comments.")
+            default: fields.append((name, value))
+            }
+        }
+        let incident = try await incidents.update(
+            id: try context.parameters.require("id"),
+            tenantId: caller.tenantId,
+            with: try IncidentUpdate.parse(fields),
+            by: caller.actorName,
+            at: clock.now()
+        )
+        return entity("security/incidents", GraphSecurityShapes.incident(incident, tenantId: caller.tenantId, alerts: false))
+    }
+
+    /// `POST …/comments` with `{"@odata.type":"microsoft.graph.security.alertComment","comment":"…"}`: answers with
+    /// the incident's comments.
+    private func addComment(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let caller = try admit(context, Self.incidentWrite, .incidents)
+        guard let comment = try await body(request).first(where: { $0.0 == "comment" })?.1, case .string(let text) = comment, !text.isEmpty else {
+            throw GraphError(.badRequest, code: "BadRequest", message: "The request body needs a non-empty comment.")
+        }
+        var update = IncidentUpdate()
+        update.comment = text
+        let incident = try await incidents.update(
+            id: try context.parameters.require("id"),
+            tenantId: caller.tenantId,
+            with: update,
+            by: caller.actorName,
+            at: clock.now()
+        )
+        let comments = GraphSecurityShapes.incident(incident, tenantId: caller.tenantId, alerts: false)["comments"] ?? .array([])
+        return json(
+            .object([("@odata.context", .string("\(Self.metadata)#Collection(microsoft.graph.security.alertComment)")), ("value", comments)])
+        )
+    }
+
+    // MARK: Alerts
+
+    private func listAlerts(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let caller = try admit(context, Self.alertRead, .incidents)
+        let options = FormEncoding.decode(Substring(request.uri.query ?? ""))
+        let query = try IncidentODataQuery.parse(options, dialect: .graph)
+        let page = try await incidents.alerts(tenantId: caller.tenantId, query: query)
+        let url = "\(request.publicBaseURL)/v1.0/security/alerts_v2"
+        var count: Int?
+        if Self.wantsCount(options) {
+            count = try await incidents.alerts(tenantId: caller.tenantId, query: IncidentQuery(filter: query.filter, top: .max)).count
+        }
+        return collection(
+            "security/alerts_v2",
+            page.map { GraphSecurityShapes.alert($0, tenantId: caller.tenantId) },
+            nextLink: ODataPaging.nextLink(url, options: options, query: query, returned: page.count),
+            count: count
+        )
+    }
+
+    private func getAlert(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let caller = try admit(context, Self.alertRead, .incidents)
+        let alert = try await incidents.alert(id: try context.parameters.require("id"), tenantId: caller.tenantId)
+        return entity("security/alerts_v2", GraphSecurityShapes.alert(alert, tenantId: caller.tenantId))
+    }
+
+    private func updateAlert(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let caller = try admit(context, Self.alertWrite, .incidents)
+        let members = try await body(request).filter { $0.0 != "@odata.type" }
+        let alert = try await incidents.update(
+            alertId: try context.parameters.require("id"),
+            tenantId: caller.tenantId,
+            with: try AlertUpdate.parse(members),
+            at: clock.now()
+        )
+        return entity("security/alerts_v2", GraphSecurityShapes.alert(alert, tenantId: caller.tenantId))
+    }
+
+    // MARK: Hunting
+
+    /// `{"Query": "…", "Timespan": "…"}` → `huntingQueryResults` with lower-case `schema` and `results`.
+    private func runHuntingQuery(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let caller = try admit(context, Self.huntingRead, .hunting)
+        var request = request
+        let query = try HuntingController.queryText(Data(buffer: try await request.collectBody(upTo: maxBodySize)))
+        let response = try await hunting.run(query, tenantId: caller.tenantId, now: clock.now())
+        quotas.recordHunting(tenantId: caller.tenantId, seconds: response.stats.executionTime, now: clock.now().unixSeconds)
+        return json(
+            .object([
+                ("@odata.context", .string("\(Self.metadata)#microsoft.graph.security.huntingQueryResults")),
+                ("schema", .array(response.schema.map { .object([("name", .string($0.name)), ("type", .string($0.type))]) })),
+                ("results", .array(response.results)),
+            ])
+        )
+    }
+
+    // MARK: Shared steps
+
+    /// The caller when its token holds one of `permissions` (Graph names them in its 403) and its quota admits the call.
+    private func admit(_ context: AppRequestContext, _ permissions: [String], _ family: APIQuotas.Family) throws -> CallerIdentity {
+        let caller = try context.requireCaller()
+        guard caller.holdsAny(of: permissions) else {
+            throw GraphError.forbidden(
+                required: permissions,
+                held: caller.isApplication ? caller.roles : caller.scopes,
+                application: caller.isApplication
+            )
+        }
+        try quotas.admit(tenantId: caller.tenantId, family: family, now: clock.now().unixSeconds)
+        return caller
+    }
+
+    private func body(_ request: Request) async throws -> [(String, JSONValue)] {
+        var request = request
+        let bytes = try await request.collectBody(upTo: maxBodySize)
+        guard let members = (try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: bytes)))?.objectMembers else {
+            throw GraphError(.badRequest, code: "BadRequest", message: "Unable to read JSON request payload.")
+        }
+        return members
+    }
+
+    /// `$expand=alerts` (the only expansion); anything else is refused as Graph refuses unknown navigation properties.
+    private static func expandsAlerts(_ options: [String: String]) throws -> Bool {
+        guard let expand = options["$expand"] else { return false }
+        guard expand.lowercased() == "alerts" else {
+            throw GraphError(
+                .badRequest,
+                code: "BadRequest",
+                message: "Could not find a property named '\(expand)' on type 'microsoft.graph.security.incident'."
+            )
+        }
+        return true
+    }
+
+    private static func wantsCount(_ options: [String: String]) -> Bool { options["$count"]?.lowercased() == "true" }
+
+    private func collection(_ set: String, _ values: [JSONValue], nextLink: String?, count: Int?) -> Response {
+        var members: [(String, JSONValue)] = [("@odata.context", .string("\(Self.metadata)#\(set)"))]
+        if let count { members.append(("@odata.count", .int(Int64(count)))) }
+        members.append(("value", .array(values)))
+        if let nextLink { members.append(("@odata.nextLink", .string(nextLink))) }
+        return json(.object(members))
+    }
+
+    private func entity(_ set: String, _ value: JSONValue) -> Response {
+        guard case .object(let members) = value else { return json(value) }
+        return json(.object([("@odata.context", .string("\(Self.metadata)#\(set)/$entity"))] + members))
+    }
+
+    private func json(_ value: JSONValue) -> Response { JSONResponses.api(text: value.serialized) }
+}
