@@ -85,6 +85,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            resources: [.copy("Resources/openapi.json")],
             swiftSettings: strictSettings
         ),
         .executableTarget(

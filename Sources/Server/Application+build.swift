@@ -21,6 +21,8 @@ public struct RunningServer: Sendable {
     public let demoManifest: URL?
     /// The file holding the admin API's key.
     public let adminKeyFile: URL
+    /// Every route, as `METHOD /path` with `{name}` parameters (the OpenAPI document must list each).
+    public let routes: [String]
 }
 
 /// The composition root: opens the embedded SQLite store in the data folder and builds the HTTPS application.
@@ -72,6 +74,8 @@ public func buildApplication(
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.get("health") { _, _ in "OK" }
+    let openAPI = try OpenAPIDocument.load()
+    router.get("openapi.json") { _, _ in openAPI.response }
     let tokens = TokenService(
         directory: stores.directory,
         grants: stores.grants,
@@ -115,6 +119,9 @@ public func buildApplication(
         .add(middleware: AdminAuthenticationMiddleware(key: try AdminKey.loadOrCreate(in: configuration.dataDirectory)))
     AdminController(directory: directory, grants: stores.grants).addRoutes(to: admin)
 
+    let routes = router.routes.map { route in
+        "\(route.method) " + route.path.description.replacing(/:([A-Za-z]+)/) { "{\($0.1)}" }
+    }
     let manifestURL = configuration.demoManifestURL
     let seededManifest = demo
     let runLogger = logger
@@ -143,7 +150,8 @@ public func buildApplication(
                     port: port,
                     caFile: tls.caFile,
                     demoManifest: manifestWritten ? manifestURL : nil,
-                    adminKeyFile: configuration.dataDirectory.appendingPathComponent(AdminKey.fileName)
+                    adminKeyFile: configuration.dataDirectory.appendingPathComponent(AdminKey.fileName),
+                    routes: routes
                 )
             )
         },

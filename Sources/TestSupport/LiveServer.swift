@@ -16,6 +16,8 @@ public struct LiveServer: Sendable {
     public let caFile: URL
     /// The demo manifest, when the server was started with `demo: true`.
     public let demo: DemoManifest?
+    /// The server's routes as `METHOD /path` (empty when connected to a server started elsewhere).
+    public var routes: [String] = []
     public let client: HTTPClient
 
     /// A response with its body read.
@@ -128,12 +130,14 @@ public func withConnection<T: Sendable>(
     caFile: URL,
     dataDirectory: URL,
     demo: DemoManifest?,
+    routes: [String] = [],
     _ body: @Sendable (LiveServer) async throws -> T
 ) async throws -> T {
     var tls = TLSConfiguration.makeClientConfiguration()
     tls.trustRoots = .file(caFile.path)
     let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls, redirectConfiguration: .disallow))
-    let server = LiveServer(baseURL: baseURL, dataDirectory: dataDirectory, caFile: caFile, demo: demo, client: client)
+    var server = LiveServer(baseURL: baseURL, dataDirectory: dataDirectory, caFile: caFile, demo: demo, client: client)
+    server.routes = routes
     let result: Result<T, any Error>
     do {
         result = .success(try await body(server))
@@ -174,7 +178,14 @@ public func withLiveServer<T: Sendable>(
         do {
             let manifest = try running.demoManifest.map(DemoManifest.read(from:))
             result = .success(
-                try await withConnection(baseURL: running.baseURL, caFile: caFile, dataDirectory: dataDirectory, demo: manifest, body)
+                try await withConnection(
+                    baseURL: running.baseURL,
+                    caFile: caFile,
+                    dataDirectory: dataDirectory,
+                    demo: manifest,
+                    routes: running.routes,
+                    body
+                )
             )
         } catch {
             result = .failure(error)
