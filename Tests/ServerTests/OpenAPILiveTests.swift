@@ -22,7 +22,7 @@ struct OpenAPILiveTests {
             #expect(!routed.isEmpty)
             let undocumented = routed.subtracting(documented).sorted()
             let unrouted = documented.subtracting(routed).sorted()
-            #expect(undocumented.isEmpty, "routes missing from docs/openapi.json: \(undocumented)")
+            #expect(undocumented.isEmpty, "routes missing from Sources/Server/Resources/openapi.json: \(undocumented)")
             #expect(unrouted.isEmpty, "documented operations the server does not route: \(unrouted)")
         }
     }
