@@ -10,6 +10,8 @@ import Store
 /// requests (``RegistrationCache``), dropped whenever the database files change, so the server sees it at once.
 public final class SQLiteStore: Sendable {
     let database: DatabasePool
+    /// A read-only connection of its own for ``lookup(_:)``.
+    let lookups: DatabaseQueue
     let registrations: RegistrationCache
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
@@ -22,16 +24,20 @@ public final class SQLiteStore: Sendable {
         database = try DatabasePool(path: path, configuration: configuration)
         registrations = RegistrationCache(databasePath: path)
         try SQLiteSchema.migrator.migrate(database)
+        var readOnly = configuration
+        readOnly.readonly = true
+        lookups = try DatabaseQueue(path: path, configuration: readOnly)
     }
 
     // MARK: Helpers
 
-    /// A short read on the calling thread. GRDB's async `read` hops threads twice (pool actor, reader queue), which
-    /// costs more than the point lookups of the directory themselves; its blocking form runs the block on the
-    /// caller's thread when a reader is free. Only for index lookups that take microseconds: long reads (incident
-    /// lists, hunting events) use the async form and leave the concurrency pool free.
+    /// A short blocking read. GRDB's async `read` hops threads twice (pool actor, reader queue), which costs more
+    /// than the point lookups of the directory themselves. The blocking read goes to a connection no async read
+    /// uses: a thread of the concurrency pool that waited for one of the pool's readers could wait on work queued
+    /// behind itself (seen under load as a server that stops answering). Only for index lookups that take
+    /// microseconds; long reads (incident lists, hunting events) use the async pool.
     func lookup<T>(_ body: (Database) throws -> T) throws -> T {
-        try database.read(body)
+        try lookups.read(body)
     }
 
     /// Runs a write transaction, turning a uniqueness violation into ``StoreError/duplicate(_:)``.
