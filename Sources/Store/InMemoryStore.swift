@@ -234,7 +234,7 @@ public final class InMemoryStore: DirectoryStore, GrantStore, SigningKeyStore, I
     }
 
     public func saveIncident(_ incident: Incident, tenantId: String) async throws {
-        state.withLock { $0.incidents[tenantId, default: [:]][incident.incidentId] = incident }
+        state.withLock { $0.incidents[tenantId, default: [:]][incident.incidentId] = incident.linked(tenantId: tenantId) }
     }
 
     public func incident(id: Int64, tenantId: String) async throws -> Incident? {
@@ -244,7 +244,7 @@ public final class InMemoryStore: DirectoryStore, GrantStore, SigningKeyStore, I
     public func updateIncident(id: Int64, tenantId: String, _ change: @escaping @Sendable (Incident) throws -> Incident) async throws -> Incident? {
         try state.withLock { state in
             guard let stored = state.incidents[tenantId]?[id] else { return nil }
-            let updated = try change(stored)
+            let updated = try change(stored).linked(tenantId: tenantId)
             state.incidents[tenantId]?[id] = updated
             return updated
         }
@@ -256,6 +256,10 @@ public final class InMemoryStore: DirectoryStore, GrantStore, SigningKeyStore, I
             ($0.lastUpdateTime, $0.incidentId) > ($1.lastUpdateTime, $1.incidentId)
         }
         return Array(ordered.dropFirst(query.skip).prefix(query.top))
+    }
+
+    public func incidentDocuments(tenantId: String, query: IncidentQuery) async throws -> [String] {
+        try await incidents(tenantId: tenantId, query: query).map { try $0.wireJSON() }
     }
 
     public func nextIncidentId() async throws -> Int64 {

@@ -76,6 +76,9 @@ public protocol SigningKeyStore: Sendable {
 
 /// Which incidents a list request wants; the store applies the filter, order and page.
 public struct IncidentQuery: Sendable, Equatable {
+    /// The largest page an API asks for; reads up to this size are short.
+    public static let largestPage = 100
+
     public var filter: IncidentFilter
     public var skip: Int
     public var top: Int
@@ -112,7 +115,7 @@ public indirect enum IncidentFilter: Sendable, Equatable {
 
 /// Incidents with their alerts, per tenant.
 public protocol IncidentStore: Sendable {
-    /// Stores the incident, replacing one with the same id in the tenant.
+    /// Stores the incident with its portal link (``Incident/linked(tenantId:)``), replacing one with the same id.
     func saveIncident(_ incident: Incident, tenantId: String) async throws
     func incident(id: Int64, tenantId: String) async throws -> Incident?
     /// Replaces the incident with `change(stored)` atomically (no other update interleaves) and returns the new
@@ -120,6 +123,8 @@ public protocol IncidentStore: Sendable {
     func updateIncident(id: Int64, tenantId: String, _ change: @escaping @Sendable (Incident) throws -> Incident) async throws -> Incident?
     /// Matching incidents, most recently updated first.
     func incidents(tenantId: String, query: IncidentQuery) async throws -> [Incident]
+    /// The same page as ``incidents(tenantId:query:)`` as each incident's ``Incident/wireJSON()``.
+    func incidentDocuments(tenantId: String, query: IncidentQuery) async throws -> [String]
     /// An id one above the largest incident id used anywhere.
     func nextIncidentId() async throws -> Int64
 }

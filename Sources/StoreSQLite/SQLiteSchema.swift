@@ -1,4 +1,5 @@
 import GRDB
+import OpenMTPModels
 
 /// The schema of the embedded database, as an ordered list of migrations.
 enum SQLiteSchema {
@@ -150,6 +151,17 @@ enum SQLiteSchema {
                     );
                     """
             )
+        }
+        migrator.registerMigration("v3-incident-wire-bodies") { db in
+            // Incident bodies become the API's own JSON (portal link set, keys sorted) so lists are served as stored.
+            let rows = try Row.fetchAll(db, sql: "SELECT tenant_id, incident_id, body FROM incident")
+            for row in rows {
+                let incident = try JSONText.decode(Incident.self, row["body"])
+                try db.execute(
+                    sql: "UPDATE incident SET body = ? WHERE tenant_id = ? AND incident_id = ?",
+                    arguments: [try incident.linked(tenantId: row["tenant_id"]).wireJSON(), row["tenant_id"], row["incident_id"]]
+                )
+            }
         }
         return migrator
     }

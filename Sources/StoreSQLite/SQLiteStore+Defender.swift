@@ -31,7 +31,7 @@ extension SQLiteStore: SigningKeyStore, IncidentStore, HuntingSegmentStore {
     // MARK: Incidents
 
     public func saveIncident(_ incident: Incident, tenantId: String) async throws {
-        let body = try JSONText.encode(incident)
+        let body = try incident.linked(tenantId: tenantId).wireJSON()
         try await database.write { db in try Self.save(incident, body: body, tenantId: tenantId, db) }
     }
 
@@ -55,8 +55,9 @@ extension SQLiteStore: SigningKeyStore, IncidentStore, HuntingSegmentStore {
         try await database.write { db in
             guard let body = try Self.incidentBody(id: id, tenantId: tenantId, db) else { return nil }
             let updated = try change(try JSONText.decode(Incident.self, body))
-            try Self.save(updated, body: try JSONText.encode(updated), tenantId: tenantId, db)
-            return updated
+            let linked = updated.linked(tenantId: tenantId)
+            try Self.save(linked, body: try linked.wireJSON(), tenantId: tenantId, db)
+            return linked
         }
     }
 
@@ -70,20 +71,22 @@ extension SQLiteStore: SigningKeyStore, IncidentStore, HuntingSegmentStore {
     }
 
     public func incidents(tenantId: String, query: IncidentQuery) async throws -> [Incident] {
+        try await incidentDocuments(tenantId: tenantId, query: query).map { try JSONText.decode(Incident.self, $0) }
+    }
+
+    public func incidentDocuments(tenantId: String, query: IncidentQuery) async throws -> [String] {
         var arguments: StatementArguments = [tenantId]
         let condition = IncidentFilterSQL.condition(for: query.filter, arguments: &arguments)
         arguments += [query.top, query.skip]
-        let bodies = try await database.read { [arguments] db in
-            try String.fetchAll(
-                db,
-                sql: """
-                    SELECT body FROM incident WHERE tenant_id = ? AND (\(condition))
-                    ORDER BY last_update_time DESC, incident_id DESC LIMIT ? OFFSET ?
-                    """,
-                arguments: arguments
-            )
+        let sql = """
+            SELECT body FROM incident WHERE tenant_id = ? AND (\(condition))
+            ORDER BY last_update_time DESC, incident_id DESC LIMIT ? OFFSET ?
+            """
+        let read: @Sendable (Database) throws -> [String] = { [arguments] db in
+            try String.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
         }
-        return try bodies.map { try JSONText.decode(Incident.self, $0) }
+        // An API page (at most 100 rows down the recency index) is a short read; whole-tenant reads use the async pool.
+        return query.top <= IncidentQuery.largestPage ? try lookup(read) : try await database.read(read)
     }
 
     public func nextIncidentId() async throws -> Int64 {

@@ -14,7 +14,7 @@ extension SQLiteStore: DirectoryStore {
     }
 
     public func tenant(idOrDomain: String) async throws -> TenantRecord? {
-        try lookup { db in try Self.tenant(idOrDomain: idOrDomain, db) }
+        try tenants.value(idOrDomain) { try lookup { db in try Self.tenant(idOrDomain: idOrDomain, db) } }
     }
 
     private static func tenant(idOrDomain: String, _ db: Database) throws -> TenantRecord? {
@@ -33,11 +33,12 @@ extension SQLiteStore: DirectoryStore {
     }
 
     public func clientRegistration(tenant idOrDomain: String, appId: String) async throws -> ClientRegistration? {
-        try registrations.registration(.init(tenant: idOrDomain, appId: appId)) { try loadClientRegistration(tenant: idOrDomain, appId: appId) }
+        try registrations.value(RegistrationKey(tenant: idOrDomain, appId: appId)) { try loadClientRegistration(tenant: idOrDomain, appId: appId) }
     }
 
+    /// Four reads in one transaction, so the parts agree with each other.
     private func loadClientRegistration(tenant idOrDomain: String, appId: String) throws -> ClientRegistration? {
-        try lookup { db in
+        try lookups.read { db in
             guard let tenant = try Self.tenant(idOrDomain: idOrDomain, db) else { return nil }
             guard let application = try Self.application(tenantId: tenant.id, appId: appId, db) else {
                 return ClientRegistration(tenant: tenant, application: nil, secrets: [], roleAssignments: [])

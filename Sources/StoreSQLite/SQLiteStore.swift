@@ -6,13 +6,19 @@ import Store
 /// The embedded default: every store protocol over one SQLite database file, through GRDB.
 ///
 /// The file is opened in WAL mode (a `DatabasePool`), so `mtp apps create` can register an application while
-/// `mtp serve` runs on the same data folder. The only thing held in memory is the client registrations of token
-/// requests (``RegistrationCache``), dropped whenever the database files change, so the server sees it at once.
+/// `mtp serve` runs on the same data folder. The only things held in memory are the tenants and client registrations
+/// every request reads (``DatabaseCache``), dropped whenever the database files change, so the server sees it at once.
 public final class SQLiteStore: Sendable {
     let database: DatabasePool
     /// A read-only connection of its own for ``lookup(_:)``.
     let lookups: DatabaseQueue
-    let registrations: RegistrationCache
+    let registrations: DatabaseCache<RegistrationKey, ClientRegistration?>
+    let tenants: DatabaseCache<String, TenantRecord?>
+
+    struct RegistrationKey: Hashable {
+        let tenant: String
+        let appId: String
+    }
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String) throws {
@@ -22,7 +28,8 @@ public final class SQLiteStore: Sendable {
         // A commit is on disk when it returns (WAL fsynced), which acknowledged imports rely on.
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         database = try DatabasePool(path: path, configuration: configuration)
-        registrations = RegistrationCache(databasePath: path)
+        registrations = DatabaseCache(databasePath: path)
+        tenants = DatabaseCache(databasePath: path)
         try SQLiteSchema.migrator.migrate(database)
         var readOnly = configuration
         readOnly.readonly = true
@@ -31,13 +38,13 @@ public final class SQLiteStore: Sendable {
 
     // MARK: Helpers
 
-    /// A short blocking read. GRDB's async `read` hops threads twice (pool actor, reader queue), which costs more
+    /// A short blocking read, one statement (no transaction around it). GRDB's async `read` hops threads twice (pool actor, reader queue), which costs more
     /// than the point lookups of the directory themselves. The blocking read goes to a connection no async read
     /// uses: a thread of the concurrency pool that waited for one of the pool's readers could wait on work queued
     /// behind itself (seen under load as a server that stops answering). Only for index lookups that take
     /// microseconds; long reads (incident lists, hunting events) use the async pool.
     func lookup<T>(_ body: (Database) throws -> T) throws -> T {
-        try lookups.read(body)
+        try lookups.inDatabase(body)
     }
 
     /// Runs a write transaction, turning a uniqueness violation into ``StoreError/duplicate(_:)``.

@@ -64,7 +64,7 @@ struct IncidentStoreTests {
             }
             #expect(try await store.incidents(tenantId: "t1", query: IncidentQuery(skip: 1, top: 2)).map(\.incidentId) == [3, 2])
             #expect(try await store.incident(id: 9, tenantId: "t1") == nil)
-            #expect(try await store.incident(id: 2, tenantId: "t1") == Self.incidents[1])
+            #expect(try await store.incident(id: 2, tenantId: "t1") == Self.incidents[1].linked(tenantId: "t1"))
             #expect(try await store.nextIncidentId() == 10)
 
             var updated = Self.incidents[0]

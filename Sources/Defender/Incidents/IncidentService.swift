@@ -11,7 +11,12 @@ public struct IncidentService: Sendable {
 
     /// A page of the tenant's incidents, most recently updated first.
     public func incidents(tenantId: String, query: IncidentQuery) async throws -> [Incident] {
-        try await store.incidents(tenantId: tenantId, query: query).map { Self.linked($0, tenantId: tenantId) }
+        try await store.incidents(tenantId: tenantId, query: query)
+    }
+
+    /// The same page as the API's JSON text of each incident, as stored (no decoding on the way out).
+    public func incidentDocuments(tenantId: String, query: IncidentQuery) async throws -> [String] {
+        try await store.incidentDocuments(tenantId: tenantId, query: query)
     }
 
     /// The incident with the id given in the URL path.
@@ -20,7 +25,7 @@ public struct IncidentService: Sendable {
         guard let incident = try await store.incident(id: id, tenantId: tenantId) else {
             throw DefenderError.notFound("Incident \(id)")
         }
-        return Self.linked(incident, tenantId: tenantId)
+        return incident
     }
 
     /// Applies `update` to the incident at `time`, comments signed by `author`, in one atomic store update.
@@ -30,7 +35,7 @@ public struct IncidentService: Sendable {
         guard let updated = try await store.updateIncident(id: id, tenantId: tenantId, { try update.applied(to: $0, by: author, at: time) }) else {
             throw DefenderError.notFound("Incident \(id)")
         }
-        return Self.linked(updated, tenantId: tenantId)
+        return updated
     }
 
     /// A page of the tenant's alerts across its incidents, most recently created first; `query.filter` reads
@@ -76,10 +81,4 @@ public struct IncidentService: Sendable {
         return id
     }
 
-    /// Sets `incidentUri` as the service writes it: the portal page of the incident in the tenant.
-    static func linked(_ incident: Incident, tenantId: String) -> Incident {
-        var linked = incident
-        linked.incidentUri = "https://security.microsoft.com/incidents/\(incident.incidentId)?tid=\(tenantId)"
-        return linked
-    }
 }

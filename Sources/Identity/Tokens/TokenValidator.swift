@@ -1,6 +1,8 @@
+import Crypto
 import JWTKit
 import OpenMTPModels
 public import Store
+import Synchronization
 
 /// Who called the API, as proven by a valid access token.
 public struct CallerIdentity: Sendable, Equatable {
@@ -51,6 +53,9 @@ public struct TokenValidator: Sendable {
 
     /// The API these tokens must be for; its identifiers and app id are the accepted audiences.
     let audience: APIResource
+    /// Claims of tokens whose signature already checked out, so a client reusing its token (as every client does
+    /// until it expires) costs no RSA verification; every other check still runs on each request.
+    let verified = VerifiedTokens()
 
     public init(
         keys: SigningKeys,
@@ -66,10 +71,15 @@ public struct TokenValidator: Sendable {
 
     public func validate(_ token: String) async throws(TokenRejection) -> CallerIdentity {
         let claims: AccessTokenClaims
-        do {
-            claims = try await keys.collection.verify(token, as: AccessTokenClaims.self)
-        } catch {
-            throw TokenRejection(reason: "signature or format: \(error)")
+        if let known = verified.claims(of: token) {
+            claims = known
+        } else {
+            do {
+                claims = try await keys.collection.verify(token, as: AccessTokenClaims.self)
+            } catch {
+                throw TokenRejection(reason: "signature or format: \(error)")
+            }
+            verified.remember(claims, of: token)
         }
         guard claims.ver == "1.0" else { throw TokenRejection(reason: "unsupported token version \(claims.ver)") }
         guard claims.iss == TokenSettings.v1Issuer(tenantId: claims.tid) else { throw TokenRejection(reason: "issuer \(claims.iss)") }
@@ -94,5 +104,25 @@ public struct TokenValidator: Sendable {
             userRoleTemplateIds: claims.wids ?? [],
             userPrincipalName: claims.upn
         )
+    }
+}
+
+/// Verified token claims by the SHA-256 of the whole token text: only the exact bytes whose signature checked out
+/// map to claims. Bounded; emptied when full.
+final class VerifiedTokens: Sendable {
+    private static let capacity = 10_000
+    private let entries = Mutex<[SHA256Digest: AccessTokenClaims]>([:])
+
+    func claims(of token: String) -> AccessTokenClaims? {
+        let key = SHA256.hash(data: Array(token.utf8))
+        return entries.withLock { $0[key] }
+    }
+
+    func remember(_ claims: AccessTokenClaims, of token: String) {
+        let key = SHA256.hash(data: Array(token.utf8))
+        entries.withLock { entries in
+            if entries.count >= Self.capacity { entries.removeAll() }
+            entries[key] = claims
+        }
     }
 }

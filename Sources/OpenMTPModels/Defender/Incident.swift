@@ -1,3 +1,5 @@
+import Foundation
+
 /// A Defender XDR incident as `GET /api/incidents` returns it (spec §3.5); absent values are written as `null`.
 public struct Incident: Codable, Sendable, Equatable {
     public var incidentId: Int64
@@ -226,5 +228,22 @@ public struct AlertEntity: Codable, Sendable, Equatable {
     /// An entity of the given type with every other field empty; set the ones that apply.
     public init(entityType: String) {
         self.entityType = entityType
+    }
+}
+
+extension Incident {
+    /// The incident with `incidentUri` set as the service writes it: its portal page in the tenant.
+    public func linked(tenantId: String) -> Incident {
+        var linked = self
+        linked.incidentUri = "https://security.microsoft.com/incidents/\(incidentId)?tid=\(tenantId)"
+        return linked
+    }
+
+    /// The incident as the API sends it (keys sorted, slashes unescaped); stores keep it in this form so lists are
+    /// served without decoding.
+    public func wireJSON() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 }

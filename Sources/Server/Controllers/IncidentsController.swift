@@ -29,10 +29,10 @@ struct IncidentsController {
         try quotas.admit(tenantId: caller.tenantId, family: .incidents, now: clock.now().unixSeconds)
         let options = FormEncoding.decode(Substring(request.uri.query ?? ""))
         let query = try IncidentODataQuery.parse(options)
-        let page = try await incidents.incidents(tenantId: caller.tenantId, query: query)
+        let page = try await incidents.incidentDocuments(tenantId: caller.tenantId, query: query)
         let base = request.publicBaseURL
         let nextLink = ODataPaging.nextLink("\(base)/api/incidents", options: options, query: query, returned: page.count)
-        return try JSONResponses.api(ODataCollection(context: "\(base)/api/$metadata#Incidents", value: page, nextLink: nextLink))
+        return JSONResponses.api(text: ODataPaging.collection(context: "\(base)/api/$metadata#Incidents", documents: page, nextLink: nextLink))
     }
 
     private func get(_ request: Request, _ context: AppRequestContext) async throws -> Response {

@@ -4,10 +4,10 @@ import Store
 import StoreSQLite
 import Testing
 
-/// The SQLite store remembers client registrations for the token endpoint; a change made through another
+/// The SQLite store remembers tenants and client registrations for every request; a change made through another
 /// connection to the same file (as `mtp apps …` does while `mtp serve` runs) must be seen on the next request.
-@Suite("Client registration cache")
-struct RegistrationCacheTests {
+@Suite("Directory caches of the SQLite store")
+struct DatabaseCacheTests {
     @Test("changes made through another store on the same file are seen at once")
     func seesOtherWriters() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("openmtp-cache-\(UUID().uuidString)")
@@ -19,7 +19,9 @@ struct RegistrationCacheTests {
         let now = Timestamp(ticks: 0)
 
         #expect(try await server.clientRegistration(tenant: "one.test", appId: "app-1") == nil)
+        #expect(try await server.tenant(idOrDomain: "one.test") == nil)
         try await command.insertTenant(TenantRecord(id: "t1", domain: "one.test", displayName: "One", createdAt: now))
+        #expect(try await server.tenant(idOrDomain: "one.test")?.id == "t1")
         #expect(try await server.clientRegistration(tenant: "one.test", appId: "app-1")?.application == nil)
         #expect(try await server.clientRegistration(tenant: "one.test", appId: "app-1")?.tenant.id == "t1")
 

@@ -2,22 +2,18 @@ import Foundation
 import Store
 import Synchronization
 
-/// Client registrations of recent token requests, kept while the database is unchanged.
+/// Directory reads of every request (a token request's client registration, an API call's tenant), kept while
+/// the database is unchanged.
 ///
-/// Every token request needs its client's tenant, application, secrets and role assignments: four indexed reads
-/// that, with GRDB's transaction around them, cost about a tenth of a client-credentials request. The cache keys
-/// its entries to a fingerprint of the database files (size and modification time of the main file and its WAL):
-/// any commit, by this process or by `mtp apps …` on the same folder, changes the WAL and drops every entry.
-/// Entries also expire after ``lifetime``, which bounds staleness should two commits leave identical fingerprints
-/// (a WAL rewritten to the same size within the file system's timestamp granularity).
-final class RegistrationCache: Sendable {
-    struct Key: Hashable {
-        let tenant: String
-        let appId: String
-    }
-
+/// A client-credentials request needs its client's tenant, application, secrets and role assignments: four indexed
+/// reads that, with GRDB's transaction around them, cost about a tenth of the request. The cache keys its entries
+/// to a fingerprint of the database files (size and modification time of the main file and its WAL): any commit,
+/// by this process or by `mtp apps …` on the same folder, changes the WAL and drops every entry. Entries also
+/// expire after ``lifetime``, which bounds staleness should two commits leave identical fingerprints (a WAL
+/// rewritten to the same size within the file system's timestamp granularity).
+final class DatabaseCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     private struct Entry {
-        let registration: ClientRegistration?
+        let value: Value
         let loadedAt: ContinuousClock.Instant
     }
 
@@ -26,8 +22,8 @@ final class RegistrationCache: Sendable {
         var entries: [Key: Entry] = [:]
     }
 
-    static let lifetime = Duration.seconds(2)
-    private static let capacity = 4096
+    static var lifetime: Duration { .seconds(2) }
+    private static var capacity: Int { 4096 }
     private let files: [String]
     private let state = Mutex(State())
 
@@ -35,21 +31,21 @@ final class RegistrationCache: Sendable {
         files = [databasePath, databasePath + "-wal"]
     }
 
-    /// The cached registration for `key`, or `load()`'s answer, remembered under the fingerprint taken before it ran.
-    func registration(_ key: Key, load: () throws -> ClientRegistration?) rethrows -> ClientRegistration? {
+    /// The cached value for `key`, or `load()`'s answer, remembered under the fingerprint taken before it ran.
+    func value(_ key: Key, load: () throws -> Value) rethrows -> Value {
         let fingerprint = currentFingerprint()
         let now = ContinuousClock.now
         let cached: Entry? = state.withLock { state in
             guard state.fingerprint == fingerprint else { return nil }
             return state.entries[key]
         }
-        if let cached, now - cached.loadedAt < Self.lifetime { return cached.registration }
+        if let cached, now - cached.loadedAt < Self.lifetime { return cached.value }
         let loaded = try load()
         state.withLock { state in
             if state.fingerprint != fingerprint || state.entries.count >= Self.capacity {
                 state = State(fingerprint: fingerprint)
             }
-            state.entries[key] = Entry(registration: loaded, loadedAt: now)
+            state.entries[key] = Entry(value: loaded, loadedAt: now)
         }
         return loaded
     }
