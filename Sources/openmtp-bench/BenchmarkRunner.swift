@@ -13,12 +13,6 @@ struct BenchmarkRunner {
         let markdown: String
     }
 
-    struct Load {
-        let requestsPerSecond: Double
-        let latency: String
-        let errors: String
-    }
-
     func run() async throws -> Report {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("openmtp-bench-\(UUID().uuidString)")
@@ -48,18 +42,18 @@ struct BenchmarkRunner {
             expected: "200",
             what: "an OpenMTP token"
         )
-        let openMTP = try wrk(url: openMTPURL, body: body, headers: [], script: data.appendingPathComponent("openmtp.lua"))
+        let openMTP = try Wrk(options: options).load(url: openMTPURL, body: body, headers: [], script: data.appendingPathComponent("openmtp.lua"))
         server.terminate()
         server.waitUntilExit()
 
         say("== glewlwyd (peer, HS256)")
-        let glewlwyd: Load?
+        let glewlwyd: Wrk.Load?
         // The script leaves glewlwyd running: its output goes to a file, so no pipe stays open behind it.
         let peerLog = data.appendingPathComponent("glewlwyd.log").path
         if Shell.runDetached("bash '\(options.peers)/glewlwyd.sh' start", log: peerLog) {
             defer { _ = Shell.runDetached("bash '\(options.peers)/glewlwyd.sh' stop", log: peerLog + ".stop") }
             let basic = "Authorization: Basic " + Data("cc1:s3cret".utf8).base64EncodedString()
-            glewlwyd = try wrk(
+            glewlwyd = try Wrk(options: options).load(
                 url: "http://127.0.0.1:4593/api/oidc/token",
                 body: "grant_type=client_credentials&scope=api",
                 headers: [basic],
@@ -77,25 +71,6 @@ struct BenchmarkRunner {
         return report(cores: cores, openMTP: openMTP, glewlwyd: glewlwyd, rsaSigns: rsaSigns)
     }
 
-    /// `wrk -t<cores> -c<connections> -d<seconds>s` with a POST script, after a discarded 2-second warm-up run
-    /// under the same load (connections opened, TLS sessions and caches settled); 2xx answers count.
-    private func wrk(url: String, body: String, headers: [String], script: URL) throws -> Load {
-        var lua = "wrk.method = \"POST\"\nwrk.body = \"\(body)\"\nwrk.headers[\"Content-Type\"] = \"application/x-www-form-urlencoded\"\n"
-        for header in headers {
-            let parts = header.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            lua += "wrk.headers[\"\(parts[0])\"] = \"\(parts[1])\"\n"
-        }
-        try lua.write(to: script, atomically: true, encoding: .utf8)
-        let threads = ProcessInfo.processInfo.activeProcessorCount
-        _ = try Shell.run("wrk", ["-t\(threads)", "-c\(options.connections)", "-d2s", "-s", script.path, url])
-        let output = try Shell.run("wrk", ["-t\(threads)", "-c\(options.connections)", "-d\(options.seconds)s", "--latency", "-s", script.path, url])
-        say(output)
-        let rate = output.firstMatch(of: /Requests\/sec:\s+([0-9.]+)/).flatMap { Double($0.1) } ?? 0
-        let latency = output.firstMatch(of: /Latency\s+([0-9.]+\w+)/).map { String($0.1) } ?? "?"
-        let errors = output.firstMatch(of: /Non-2xx or 3xx responses: (\d+)/).map { "\($0.1) non-2xx" } ?? "0 non-2xx"
-        return Load(requestsPerSecond: rate, latency: latency, errors: errors)
-    }
-
     /// The sign/s figure of `openssl speed`'s `rsa 2048 bits` line (several formats exist across versions).
     static func openSSLSignRate(_ output: String) -> Double {
         for line in output.split(separator: "\n") where line.contains("rsa") && line.contains("2048") {
@@ -105,7 +80,7 @@ struct BenchmarkRunner {
         return 0
     }
 
-    private func report(cores: Int, openMTP: Load, glewlwyd: Load?, rsaSigns: Double) -> Report {
+    private func report(cores: Int, openMTP: Wrk.Load, glewlwyd: Wrk.Load?, rsaSigns: Double) -> Report {
         let glewRate = glewlwyd?.requestsPerSecond ?? 0
         let vsPeer = glewRate > 0 ? openMTP.requestsPerSecond / glewRate : 0
         let vsRSA = rsaSigns > 0 ? openMTP.requestsPerSecond / rsaSigns : 0

@@ -11,9 +11,10 @@ import OpenMTPModels
 /// - `fuzz`: random mutations of corpus queries through the front end for `--fuzz-seconds`; fails on a hang.
 /// - `data`: hunting data end to end: simulation at scale, resident bytes per row, reload, Streaming API ingestion.
 /// - `engine`: 24 hunting queries on the simulated estate through OpenMTP, duckdb-kql and chdb (median latencies).
+/// - `api`: authenticated `GET /api/incidents?$top=100` against the `/health` hello-world route of the same server.
 /// Sections not run keep their text from the existing file.
 ///
-/// Usage: `openmtp-bench [--sections token,kql,fuzz,data] [--seconds N] [--connections N] [--fuzz-seconds N]
+/// Usage: `openmtp-bench [--sections token,api,kql,fuzz,data,engine] [--seconds N] [--connections N] [--fuzz-seconds N]
 /// [--sim-devices N] [--sim-days N] [--sim-activity N] [--ingest-records N] [--engine-folder DIR] [--python PATH]
 /// [--repeats N] [--output F]`
 @main
@@ -32,6 +33,11 @@ struct TokenBenchmark {
             if options.sections.contains("fuzz") { sections["fuzz"] = try fuzzSection(options) }
             if options.sections.contains("data") { sections["data"] = try await dataSection(options) }
             if options.sections.contains("engine") { sections["engine"] = try await engineSection(options) }
+            if options.sections.contains("api") {
+                let figures = try await APIBenchmark(options: options).run()
+                say(figures.summary())
+                sections["api"] = figures.markdown(options: options)
+            }
             let document = ReportDocument(path: options.output).merging(sections)
             try document.write(toFile: options.output, atomically: true, encoding: .utf8)
             say("wrote \(options.output)")
@@ -147,7 +153,7 @@ struct TokenBenchmark {
 
 /// docs/benchmarks.md as sections keyed by name; a run replaces the sections it measured and keeps the others.
 struct ReportDocument {
-    static let order = ["token", "kql", "fuzz", "data", "engine"]
+    static let order = ["token", "api", "kql", "fuzz", "data", "engine"]
     static let titles = [
         "token": "## Token endpoint", "kql": "## KQL front end: the dev corpus", "fuzz": "## KQL front end: fuzzing",
         "data": "## Hunting data", "engine": "## KQL engine",
