@@ -98,3 +98,35 @@ struct IncidentUpdateLiveTests {
         }
     }
 }
+
+/// The alerts incidents carry are the alerts advanced hunting shows: same ids, titles and evidence.
+@Suite("Alerts in incidents and in hunting, live")
+struct AlertConsistencyLiveTests {
+    @Test("every incident alert has its AlertInfo row and its devices and entities as AlertEvidence rows")
+    func sameAlerts() async throws {
+        try await withDemoServer { server, demo in
+            let token = try await server.demoToken()
+            let incidents = try await server.get("/api/incidents", bearer: token).json()["value"] as? [[String: Any]] ?? []
+            let alerts = incidents.flatMap { $0["alerts"] as? [[String: Any]] ?? [] }
+            #expect(alerts.count >= 4)
+            func rows(_ query: String) async throws -> [[String: Any]] {
+                let reply = try await server.postJSON("/api/advancedhunting/run", #"{"Query":"\#(query)"}"#, bearer: token)
+                return try reply.json()["Results"] as? [[String: Any]] ?? []
+            }
+            let infos = try await rows("AlertInfo | project AlertId, Title")
+            let titles = Dictionary(
+                uniqueKeysWithValues: infos.compactMap { row in (row["AlertId"] as? String).map { ($0, row["Title"] as? String) } }
+            )
+            let evidence = try await rows("AlertEvidence | summarize count() by AlertId")
+            let counts = Dictionary(
+                uniqueKeysWithValues: evidence.compactMap { row in (row["AlertId"] as? String).map { ($0, row["count_"] as? Int ?? 0) } }
+            )
+            for alert in alerts {
+                let id = try #require(alert["alertId"] as? String)
+                #expect(titles[id] == alert["title"] as? String, "AlertInfo row of \(id)")
+                let expected = (alert["devices"] as? [Any] ?? []).count + (alert["entities"] as? [Any] ?? []).count
+                #expect(counts[id] == expected, "AlertEvidence rows of \(id)")
+            }
+        }
+    }
+}

@@ -151,7 +151,7 @@ public struct DemoScenario: Sendable {
         self.events = [
             "DeviceProcessEvents": DemoEvents.processEvents(now: now, workstation: ws, server: srv),
             "DeviceNetworkEvents": DemoEvents.networkEvents(now: now, workstation: ws, server: srv),
-        ]
+        ].merging(AlertRecords.jsonLines(for: incidents)) { $0 + $1 }
     }
 
     // MARK: Builders
