@@ -40,20 +40,12 @@ struct GraphSecurityController {
     private func listIncidents(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let caller = try admit(context, Self.incidentRead, .incidents)
         let options = FormEncoding.decode(Substring(request.uri.query ?? ""))
-        let query = try IncidentODataQuery.parse(options, dialect: .graph)
         let expand = try Self.expandsAlerts(options)
-        let page = try await incidents.incidents(tenantId: caller.tenantId, query: query)
-        let url = "\(request.publicBaseURL)/v1.0/security/incidents"
-        var count: Int?
-        if Self.wantsCount(options) {
-            count = try await incidents.incidents(tenantId: caller.tenantId, query: IncidentQuery(filter: query.filter, top: .max)).count
+        return try await listing("security/incidents", request, options) { query in
+            try await incidents.incidents(tenantId: caller.tenantId, query: query)
+        } shape: {
+            GraphSecurityShapes.incident($0, tenantId: caller.tenantId, alerts: expand)
         }
-        return collection(
-            "security/incidents",
-            page.map { GraphSecurityShapes.incident($0, tenantId: caller.tenantId, alerts: expand) },
-            nextLink: ODataPaging.nextLink(url, options: options, query: query, returned: page.count),
-            count: count
-        )
     }
 
     private func getIncident(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -118,19 +110,11 @@ struct GraphSecurityController {
     private func listAlerts(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let caller = try admit(context, Self.alertRead, .incidents)
         let options = FormEncoding.decode(Substring(request.uri.query ?? ""))
-        let query = try IncidentODataQuery.parse(options, dialect: .graph)
-        let page = try await incidents.alerts(tenantId: caller.tenantId, query: query)
-        let url = "\(request.publicBaseURL)/v1.0/security/alerts_v2"
-        var count: Int?
-        if Self.wantsCount(options) {
-            count = try await incidents.alerts(tenantId: caller.tenantId, query: IncidentQuery(filter: query.filter, top: .max)).count
+        return try await listing("security/alerts_v2", request, options) { query in
+            try await incidents.alerts(tenantId: caller.tenantId, query: query)
+        } shape: {
+            GraphSecurityShapes.alert($0, tenantId: caller.tenantId)
         }
-        return collection(
-            "security/alerts_v2",
-            page.map { GraphSecurityShapes.alert($0, tenantId: caller.tenantId) },
-            nextLink: ODataPaging.nextLink(url, options: options, query: query, returned: page.count),
-            count: count
-        )
     }
 
     private func getAlert(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -207,13 +191,26 @@ struct GraphSecurityController {
         return true
     }
 
-    private static func wantsCount(_ options: [String: String]) -> Bool { options["$count"]?.lowercased() == "true" }
-
-    private func collection(_ set: String, _ values: [JSONValue], nextLink: String?, count: Int?) -> Response {
+    /// A page of the collection `set` under the request's OData options (Graph's dialect), each item shaped by
+    /// `shape`; `@odata.count` (a second, unpaged fetch) with `$count=true`, `@odata.nextLink` when the page is full.
+    private func listing<Item>(
+        _ set: String,
+        _ request: Request,
+        _ options: [String: String],
+        fetch: (IncidentQuery) async throws -> [Item],
+        shape: (Item) -> JSONValue
+    ) async throws -> Response {
+        let query = try IncidentODataQuery.parse(options, dialect: .graph)
+        let page = try await fetch(query)
         var members: [(String, JSONValue)] = [("@odata.context", .string("\(Self.metadata)#\(set)"))]
-        if let count { members.append(("@odata.count", .int(Int64(count)))) }
-        members.append(("value", .array(values)))
-        if let nextLink { members.append(("@odata.nextLink", .string(nextLink))) }
+        if options["$count"]?.lowercased() == "true" {
+            members.append(("@odata.count", .int(Int64(try await fetch(IncidentQuery(filter: query.filter, top: .max)).count))))
+        }
+        members.append(("value", .array(page.map(shape))))
+        let url = "\(request.publicBaseURL)/v1.0/\(set)"
+        if let nextLink = ODataPaging.nextLink(url, options: options, query: query, returned: page.count) {
+            members.append(("@odata.nextLink", .string(nextLink)))
+        }
         return json(.object(members))
     }
 
