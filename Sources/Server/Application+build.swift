@@ -117,7 +117,7 @@ public func buildApplication(
     let admin = router.group("admin/v1")
         .add(middleware: APIErrorMiddleware())
         .add(middleware: AdminAuthenticationMiddleware(key: try AdminKey.loadOrCreate(in: configuration.dataDirectory)))
-    AdminController(directory: directory, grants: stores.grants).addRoutes(to: admin)
+    AdminController(directory: directory, grants: stores.grants, incidents: incidents, clock: clock).addRoutes(to: admin)
 
     let routes = router.routes.map { route in
         "\(route.method) " + route.path.description.replacing(/:([A-Za-z]+)/) { "{\($0.1)}" }

@@ -241,11 +241,18 @@ public final class InMemoryStore: DirectoryStore, GrantStore, SigningKeyStore, I
         state.withLock { $0.incidents[tenantId]?[id] }
     }
 
-    public func updateIncident(id: Int64, tenantId: String, _ change: @escaping @Sendable (Incident) throws -> Incident) async throws -> Incident? {
+    public func updateIncidents(
+        ids: [Int64],
+        tenantId: String,
+        _ change: @escaping @Sendable ([Incident]) throws -> [Incident]
+    ) async throws
+        -> [Incident]?
+    {
         try state.withLock { state in
-            guard let stored = state.incidents[tenantId]?[id] else { return nil }
-            let updated = try change(stored).linked(tenantId: tenantId)
-            state.incidents[tenantId]?[id] = updated
+            let stored = ids.compactMap { state.incidents[tenantId]?[$0] }
+            guard stored.count == ids.count else { return nil }
+            let updated = try change(stored).map { $0.linked(tenantId: tenantId) }
+            for incident in updated { state.incidents[tenantId]?[incident.incidentId] = incident }
             return updated
         }
     }

@@ -118,9 +118,15 @@ public protocol IncidentStore: Sendable {
     /// Stores the incident with its portal link (``Incident/linked(tenantId:)``), replacing one with the same id.
     func saveIncident(_ incident: Incident, tenantId: String) async throws
     func incident(id: Int64, tenantId: String) async throws -> Incident?
-    /// Replaces the incident with `change(stored)` atomically (no other update interleaves) and returns the new
-    /// value; nil when the tenant has no such incident. An error thrown by `change` leaves the incident as it was.
-    func updateIncident(id: Int64, tenantId: String, _ change: @escaping @Sendable (Incident) throws -> Incident) async throws -> Incident?
+    /// Replaces the incidents `ids` (in that order) with `change(stored)` atomically (no other update interleaves)
+    /// and returns the new values; nil when the tenant lacks any of them. An error thrown by `change` leaves every
+    /// incident as it was.
+    func updateIncidents(
+        ids: [Int64],
+        tenantId: String,
+        _ change: @escaping @Sendable ([Incident]) throws -> [Incident]
+    ) async throws
+        -> [Incident]?
     /// Matching incidents, most recently updated first.
     func incidents(tenantId: String, query: IncidentQuery) async throws -> [Incident]
     /// The same page as ``incidents(tenantId:query:)`` as each incident's ``Incident/wireJSON()``.

@@ -51,13 +51,24 @@ extension SQLiteStore: SigningKeyStore, IncidentStore, HuntingSegmentStore {
         )
     }
 
-    public func updateIncident(id: Int64, tenantId: String, _ change: @escaping @Sendable (Incident) throws -> Incident) async throws -> Incident? {
+    public func updateIncidents(
+        ids: [Int64],
+        tenantId: String,
+        _ change: @escaping @Sendable ([Incident]) throws -> [Incident]
+    ) async throws
+        -> [Incident]?
+    {
         try await database.write { db in
-            guard let body = try Self.incidentBody(id: id, tenantId: tenantId, db) else { return nil }
-            let updated = try change(try JSONText.decode(Incident.self, body))
-            let linked = updated.linked(tenantId: tenantId)
-            try Self.save(linked, body: try linked.wireJSON(), tenantId: tenantId, db)
-            return linked
+            var stored: [Incident] = []
+            for id in ids {
+                guard let body = try Self.incidentBody(id: id, tenantId: tenantId, db) else { return nil }
+                stored.append(try JSONText.decode(Incident.self, body))
+            }
+            return try change(stored).map { updated in
+                let linked = updated.linked(tenantId: tenantId)
+                try Self.save(linked, body: try linked.wireJSON(), tenantId: tenantId, db)
+                return linked
+            }
         }
     }
 

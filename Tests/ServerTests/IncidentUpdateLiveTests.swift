@@ -130,3 +130,58 @@ struct AlertConsistencyLiveTests {
         }
     }
 }
+
+/// Merged incidents: the merged-away ones are `Redirected` with `redirectIncidentId`, their alerts in the target.
+@Suite("Incident merges, live")
+struct IncidentMergeLiveTests {
+    @Test("merging moves the alerts, redirects the sources, and refuses repeats, self-merges and unknown ids")
+    func merge() async throws {
+        try await withDemoServer { server, demo in
+            let token = try await server.demoToken()
+            let incidents = try await server.get("/api/incidents", bearer: token).json()["value"] as? [[String: Any]] ?? []
+            let ids = incidents.compactMap { $0["incidentId"] as? Int }.sorted()
+            try #require(ids.count >= 3)
+            let alertCount = { (id: Int) in (incidents.first { $0["incidentId"] as? Int == id }?["alerts"] as? [Any])?.count ?? 0 }
+            let expected = alertCount(ids[0]) + alertCount(ids[1]) + alertCount(ids[2])
+
+            let merged = try await AdminAPILiveTests().admin(
+                server,
+                "POST",
+                "/tenants/contoso.test/incidents/\(ids[0])/merge",
+                #"{"incidents":[\#(ids[1]),\#(ids[2])]}"#
+            )
+            #expect(merged.status == 200, "\(merged.text)")
+            let target = try await server.get("/api/incidents/\(ids[0])", bearer: token).json()
+            let alerts = target["alerts"] as? [[String: Any]] ?? []
+            #expect(alerts.count == expected)
+            #expect(alerts.allSatisfy { $0["incidentId"] as? Int == ids[0] })
+            for source in ids[1...2] {
+                let redirected = try await server.get("/api/incidents/\(source)", bearer: token).json()
+                #expect(redirected["status"] as? String == "Redirected")
+                #expect(redirected["redirectIncidentId"] as? Int == ids[0])
+                #expect((redirected["alerts"] as? [Any])?.isEmpty == true)
+            }
+            let graph = try await server.get(
+                "/v1.0/security/incidents/\(ids[1])",
+                bearer: try await server.token(
+                    tenant: demo.tenantId,
+                    clientId: demo.apps.full.clientId,
+                    secret: demo.apps.full.clientSecret ?? "",
+                    scope: "https://graph.microsoft.com/.default"
+                )
+            )
+            #expect(try graph.json()["redirectIncidentId"] as? String == String(ids[0]))
+
+            let admin = AdminAPILiveTests()
+            #expect(
+                try await admin.admin(server, "POST", "/tenants/contoso.test/incidents/\(ids[0])/merge", #"{"incidents":[\#(ids[1])]}"#).status == 400
+            )
+            #expect(
+                try await admin.admin(server, "POST", "/tenants/contoso.test/incidents/\(ids[0])/merge", #"{"incidents":[\#(ids[0])]}"#).status == 400
+            )
+            #expect(
+                try await admin.admin(server, "POST", "/tenants/contoso.test/incidents/\(ids[0])/merge", #"{"incidents":[987654]}"#).status == 404
+            )
+        }
+    }
+}

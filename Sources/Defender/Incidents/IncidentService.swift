@@ -32,9 +32,10 @@ public struct IncidentService: Sendable {
     public func update(id text: String, tenantId: String, with update: IncidentUpdate, by author: String, at time: Timestamp) async throws -> Incident
     {
         let id = try Self.incidentId(text)
-        guard let updated = try await store.updateIncident(id: id, tenantId: tenantId, { try update.applied(to: $0, by: author, at: time) }) else {
-            throw DefenderError.notFound("Incident \(id)")
+        let updated = try await store.updateIncidents(ids: [id], tenantId: tenantId) {
+            try $0.map { try update.applied(to: $0, by: author, at: time) }
         }
+        guard let updated = updated?.first else { throw DefenderError.notFound("Incident \(id)") }
         return updated
     }
 
@@ -57,15 +58,59 @@ public struct IncidentService: Sendable {
     /// Applies `update` to one alert; its incident's `lastUpdateTime` moves with it.
     public func update(alertId: String, tenantId: String, with update: AlertUpdate, at time: Timestamp) async throws -> Alert {
         let owner = try await alert(id: alertId, tenantId: tenantId).incidentId
-        let updated = try await store.updateIncident(id: owner, tenantId: tenantId) { incident in
-            var incident = incident
-            incident.alerts = try incident.alerts.map { $0.alertId == alertId ? try update.applied(to: $0, at: time) : $0 }
-            incident.lastUpdateTime = time
-            return incident
+        let updated = try await store.updateIncidents(ids: [owner], tenantId: tenantId) { incidents in
+            try incidents.map { incident in
+                var incident = incident
+                incident.alerts = try incident.alerts.map { $0.alertId == alertId ? try update.applied(to: $0, at: time) : $0 }
+                incident.lastUpdateTime = time
+                return incident
+            }
         }
-        guard let alert = updated?.alerts.first(where: { $0.alertId == alertId }) else { throw DefenderError.notFound("Alert \(alertId)") }
+        guard let alert = updated?.first?.alerts.first(where: { $0.alertId == alertId }) else { throw DefenderError.notFound("Alert \(alertId)") }
         return alert
     }
+
+    /// Merges the incidents `sources` into `target`, as Defender does when it finds they are one attack: their
+    /// alerts move to the target, which takes the highest severity; each source becomes `Redirected` with
+    /// `redirectIncidentId` naming the target and keeps no alerts. All in one store update.
+    public func merge(_ sources: [Int64], into target: Int64, tenantId: String, at time: Timestamp) async throws -> Incident {
+        guard !sources.isEmpty, !sources.contains(target), Set(sources).count == sources.count else {
+            throw DefenderError.invalidInput("merge: name other incidents than \(target), each once.")
+        }
+        let merged = try await store.updateIncidents(ids: [target] + sources, tenantId: tenantId) { incidents in
+            var result = incidents[0]
+            var redirected: [Incident] = []
+            for var source in incidents.dropFirst() {
+                guard source.status != .redirected else {
+                    throw DefenderError.invalidInput(
+                        "merge: incident \(source.incidentId) was already merged into \(source.redirectIncidentId ?? 0)."
+                    )
+                }
+                result.alerts += source.alerts.map { alert in
+                    var moved = alert
+                    moved.incidentId = target
+                    return moved
+                }
+                if Self.severityOrder.firstIndex(of: source.severity) ?? 0 > Self.severityOrder.firstIndex(of: result.severity) ?? 0 {
+                    result.severity = source.severity
+                }
+                source.alerts = []
+                source.status = .redirected
+                source.redirectIncidentId = target
+                source.lastUpdateTime = time
+                redirected.append(source)
+            }
+            result.alerts.sort { $0.firstActivity < $1.firstActivity }
+            result.lastUpdateTime = time
+            return [result] + redirected
+        }
+        guard let incident = merged?.first else {
+            throw DefenderError.notFound("Incident \(([target] + sources).map(String.init).joined(separator: ", "))")
+        }
+        return incident
+    }
+
+    private static let severityOrder: [Severity] = [.unspecified, .informational, .low, .medium, .high]
 
     private static func value(of alert: Alert, _ field: IncidentFilter.Field) -> IncidentFilter.Operand {
         switch field {

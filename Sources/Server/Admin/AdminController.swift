@@ -1,3 +1,4 @@
+import Defender
 import Foundation
 import Hummingbird
 import Identity
@@ -9,6 +10,8 @@ import Store
 struct AdminController {
     let directory: DirectoryService
     let grants: any GrantStore
+    let incidents: IncidentService
+    let clock: IdentityClock
     /// Admin requests are small; anything larger is refused before parsing.
     let maxBodySize = 256 * 1024
 
@@ -23,6 +26,15 @@ struct AdminController {
         group.get("tenants/:tenant") { _, context in try JSONResponses.api(TenantView(try await tenant(context))) }
         addApplicationRoutes(to: group.group("tenants/:tenant/applications"))
         addUserRoutes(to: group.group("tenants/:tenant/users"))
+        // Defender merges incidents it finds to be one attack; here an operator does (`{"incidents":[ids]}`).
+        group.post("tenants/:tenant/incidents/:id/merge") { request, context in
+            let body = try await decode(AdminRequests.MergeIncidents.self, request)
+            guard let target = Int64(try context.parameters.require("id")) else {
+                throw APIError.badRequest("BadRequest", "The incident id in the path must be a number.")
+            }
+            let tenant = try await tenant(context)
+            return try JSONResponses.api(try await incidents.merge(body.incidents, into: target, tenantId: tenant.id, at: clock.now()))
+        }
     }
 
     private func addApplicationRoutes(to group: RouterGroup<AppRequestContext>) {

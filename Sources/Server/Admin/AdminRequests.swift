@@ -25,6 +25,11 @@ enum AdminRequests {
         let pem: String
     }
 
+    struct MergeIncidents: Decodable {
+        /// The incidents to merge into the one in the path.
+        let incidents: [Int64]
+    }
+
     struct RedirectURIs: Decodable {
         let redirectURIs: [String]
     }
