@@ -192,10 +192,10 @@ public final class HuntingService: Sendable {
     }
 
     /// Runs a query over the tenant's data and shapes the result as the API returns it.
-    public func run(_ query: String, tenantId: String, now: Timestamp) async throws(HuntingError) -> HuntingQueryResponse {
+    public func run(_ query: String, tenantId: String, now: Timestamp, window: TimeWindow? = nil) async throws(HuntingError) -> HuntingQueryResponse {
         let clock = ContinuousClock()
         let started = clock.now
-        let result = try await execute(query, tenantId: tenantId, now: now)
+        let result = try await execute(query, tenantId: tenantId, now: now, window: window)
         let elapsed = started.duration(to: clock.now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return ResultEncoder.response(for: result, rowLimit: limits.maxResultRows, executionTime: seconds)
@@ -203,7 +203,7 @@ public final class HuntingService: Sendable {
 
     /// Runs a query over the tenant's data: syntax and semantic errors are ``HuntingError/Code/invalidQuery``; a query
     /// stopped by its time or memory budget is ``HuntingError/Code/queryTimedOut``.
-    public func execute(_ query: String, tenantId: String, now: Timestamp) async throws(HuntingError) -> QueryResult {
+    public func execute(_ query: String, tenantId: String, now: Timestamp, window: TimeWindow? = nil) async throws(HuntingError) -> QueryResult {
         let engine = QueryEngine(catalog: catalog)
         let prepared: PreparedQuery
         do {
@@ -219,7 +219,8 @@ public final class HuntingService: Sendable {
             deadline: deadline,
             maxCells: limits.maxCells,
             resultRows: limits.maxResultRows,
-            externalData: limits.externalData
+            externalData: limits.externalData,
+            window: window
         )
         let outcome = await Self.execute(prepared, engine: engine, over: source, context)
         await gate.leave()
@@ -249,6 +250,7 @@ public final class HuntingService: Sendable {
         let maxCells: Int
         let resultRows: Int
         let externalData: (any ExternalDataFetcher)?
+        let window: TimeWindow?
     }
 
     private static func execute(_ query: PreparedQuery, engine: QueryEngine, over source: TenantTables, _ context: QueryContext) async -> Outcome {
@@ -263,7 +265,14 @@ public final class HuntingService: Sendable {
                     )
                     continuation.resume(
                         returning: Result { () throws(KQLError) in
-                            try engine.execute(query, over: source, now: context.now, budget: budget, externalData: context.externalData)
+                            try engine.execute(
+                                query,
+                                over: source,
+                                now: context.now,
+                                budget: budget,
+                                externalData: context.externalData,
+                                window: context.window
+                            )
                         }
                     )
                 }

@@ -1,4 +1,5 @@
 import Foundation
+import OpenMTPModels
 import Server
 import TestSupport
 import Testing
@@ -98,6 +99,23 @@ struct GraphSecurityLiveTests {
             let body = try reply.json()
             #expect((body["schema"] as? [[String: String]])?.map { $0["name"] ?? "" } == ["Timestamp", "DeviceName"])
             #expect((body["results"] as? [[String: Any]])?.count == 2)
+
+            // A Timespan limits every table to its interval: the demo's events span three days, a day sees fewer.
+            let span = #"DeviceProcessEvents | summarize Rows = count(), Oldest = min(Timestamp)"#
+            func rows(_ timespan: String?) async throws -> [String: Any] {
+                let extra = timespan.map { #","Timespan":"\#($0)""# } ?? ""
+                let reply = try await server.postJSON("/v1.0/security/runHuntingQuery", #"{"Query":"\#(span)"\#(extra)}"#, bearer: token)
+                #expect(reply.status == 200, "\(reply.text)")
+                return try #require((try reply.json()["results"] as? [[String: Any]])?.first)
+            }
+            let all = try await rows(nil)
+            let lastDay = try await rows("P1D")
+            #expect((lastDay["Rows"] as? Int ?? 0) < (all["Rows"] as? Int ?? 0))
+            #expect((lastDay["Rows"] as? Int ?? 0) > 0)
+            let oldest = try #require(Timestamp(iso8601: lastDay["Oldest"] as? String ?? ""))
+            #expect(oldest.date > Date().addingTimeInterval(-86_400 - 60))
+            let badSpan = try await server.postJSON("/v1.0/security/runHuntingQuery", #"{"Query":"DeviceInfo","Timespan":"P1M"}"#, bearer: token)
+            #expect(badSpan.status == 400)
 
             let bad = try await server.postJSON("/v1.0/security/runHuntingQuery", #"{"Query":"DeviceInfo | where Nope == 1"}"#, bearer: token)
             #expect(bad.status == 400)

@@ -29,7 +29,7 @@ extension Interpreter {
             guard let table = catalog.table(named: tableName) else {
                 throw KQLError(.unknownTable, "Failed to resolve table expression named '\(tableName)'.", at: span)
             }
-            return .tabular(scan(table))
+            return .tabular(try scan(table))
         case "typeof":
             if case .name(let typeName) = arguments.first?.kind { return .scalar(.constant(.string(typeName), .string, count: scope.count)) }
         case "column_ifexists":

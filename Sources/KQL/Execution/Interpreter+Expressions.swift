@@ -126,7 +126,7 @@ extension Interpreter {
             return try invoke(name, parameters, body, environment, arguments: [], input: nil, in: scope, at: span)
         case nil: break
         }
-        if let table = catalog.table(named: name) { return .tabular(scan(table)) }
+        if let table = catalog.table(named: name) { return .tabular(try scan(table)) }
         throw KQLError(.unknownName, "The name '\(name)' does not refer to any known column, table, variable or function.", at: span)
     }
 

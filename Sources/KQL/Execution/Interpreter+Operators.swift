@@ -261,7 +261,11 @@ extension Interpreter {
     private func unionInputs(_ expression: Expression, in environment: Environment) throws(KQLError) -> [(String, Relation)] {
         switch expression.kind {
         case .pattern(let text):
-            return catalog.tableNames.filter { Wildcard.matches(text, $0) }.compactMap(catalog.table(named:)).map { ($0.name, scan($0)) }
+            var inputs: [(String, Relation)] = []
+            for table in catalog.tableNames.filter({ Wildcard.matches(text, $0) }).compactMap(catalog.table(named:)) {
+                inputs.append((table.name, try scan(table)))
+            }
+            return inputs
         case .name(let name):
             return [(name, try tabular(expression, in: RowScope(environment: environment)))]
         default:

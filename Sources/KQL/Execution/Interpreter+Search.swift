@@ -17,7 +17,7 @@ extension Interpreter {
         } else {
             for name in try searchTables(tables) {
                 guard let table = catalog.table(named: name) else { continue }
-                sources.append((name, scan(table)))
+                sources.append((name, try scan(table)))
             }
         }
         var parts: [(String, Relation)] = []
@@ -44,7 +44,7 @@ extension Interpreter {
         for name in try searchTables(tables) {
             guard let table = catalog.table(named: name), let condition = Self.searchCondition(predicate, schema: table.columns, bound: environment)
             else { continue }
-            let matched = try merge(try filter(scan(table), by: condition, in: environment), at: predicate.span)
+            let matched = try merge(try filter(try scan(table), by: condition, in: environment), at: predicate.span)
             guard matched.rowCount > 0 else { continue }
             var schema = [ColumnSchema(name: "source_", type: .string)]
             var columns = [Vector.constant(.string(name), .string, count: matched.rowCount)]

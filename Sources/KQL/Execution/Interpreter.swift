@@ -16,6 +16,8 @@ struct Interpreter: Sendable {
     let budget: QueryBudget
     /// Reads `externaldata` sources; nil where the engine has no network access.
     let externalData: (any ExternalDataFetcher)?
+    /// The time range tables with a `Timestamp` column are limited to; nil for all their rows.
+    var window: TimeWindow? = nil
 
     /// The result of the query's last tabular statement.
     func run(_ ast: QueryAST) throws(KQLError) -> Relation {
@@ -53,9 +55,11 @@ struct Interpreter: Sendable {
         }
     }
 
-    /// The rows of a catalog table, one chunk per segment.
-    func scan(_ table: TableSchema) -> Relation {
-        Relation(schema: table.columns, chunks: source.segments(of: table.name).map(Chunk.init(segment:)))
+    /// The rows of a catalog table, one chunk per segment (those inside the query's time window, when it has one).
+    func scan(_ table: TableSchema) throws(KQLError) -> Relation {
+        let relation = Relation(schema: table.columns, chunks: source.segments(of: table.name).map(Chunk.init(segment:)))
+        guard let window, table.columns.contains(where: { $0.name == "Timestamp" }) else { return relation }
+        return try filter(relation, by: window.predicate, in: Environment())
     }
 
     func checkBudget(at span: SourceSpan) throws(KQLError) {

@@ -23,15 +23,24 @@ public struct QueryEngine: Sendable {
         return PreparedQuery(ast: checked.ast)
     }
 
-    /// Runs a prepared query. `now` fixes `now()` and `ago()` for the whole query (ticks).
+    /// Runs a prepared query. `now` fixes `now()` and `ago()` for the whole query (ticks); a `window` limits every
+    /// table with a `Timestamp` column to the rows inside it.
     public func execute(
         _ query: PreparedQuery,
         over source: any TableSource,
         now: Int64,
         budget: QueryBudget = QueryBudget(),
-        externalData: (any ExternalDataFetcher)? = nil
+        externalData: (any ExternalDataFetcher)? = nil,
+        window: TimeWindow? = nil
     ) throws(KQLError) -> QueryResult {
-        let interpreter = Interpreter(catalog: catalog, source: source, now: now, budget: budget, externalData: externalData)
+        let interpreter = Interpreter(
+            catalog: catalog,
+            source: source,
+            now: now,
+            budget: budget,
+            externalData: externalData,
+            window: window
+        )
         let relation = try interpreter.run(query.ast)
         // Only the rows the caller will return are built.
         let returned = budget.resultRows.map { relation.prefix($0) } ?? relation
@@ -86,5 +95,28 @@ public struct QueryResult: Sendable {
     /// The value at a row and column, typed by the schema: dynamic values as `.dynamic`, nulls as `.null`.
     public func value(row: Int, column: Int) -> ScalarValue {
         columns[column].value(at: row)
+    }
+}
+
+/// The time range a query sees (Graph's `Timespan`): rows with `start <= Timestamp < end`, in ticks.
+public struct TimeWindow: Sendable, Equatable {
+    public let start: Int64
+    public let end: Int64
+
+    public init(start: Int64, end: Int64) {
+        self.start = start
+        self.end = end
+    }
+
+    /// `Timestamp >= start and Timestamp < end`, as the filter of a table scan.
+    var predicate: Expression {
+        let at = SourceSpan(start: 0, end: 0)
+        func compare(_ op: String, _ ticks: Int64) -> Expression {
+            Expression(
+                kind: .binary(op, Expression(kind: .name("Timestamp"), span: at), Expression(kind: .literal(.datetime(ticks)), span: at)),
+                span: at
+            )
+        }
+        return Expression(kind: .binary("and", compare(">=", start), compare("<", end)), span: at)
     }
 }

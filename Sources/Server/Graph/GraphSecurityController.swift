@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Hunting
 import Identity
+import KQL
 import NIOFoundationEssentialsCompat
 import OpenMTPModels
 import Store
@@ -137,12 +138,22 @@ struct GraphSecurityController {
 
     // MARK: Hunting
 
-    /// `{"Query": "…", "Timespan": "…"}` → `huntingQueryResults` with lower-case `schema` and `results`.
+    /// `{"Query": "…", "Timespan": "…"}` → `huntingQueryResults` with lower-case `schema` and `results`; a
+    /// `Timespan` (``HuntingTimespan``) limits every table's rows to that interval.
     private func runHuntingQuery(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let caller = try admit(context, Self.huntingRead, .hunting)
-        var request = request
-        let query = try HuntingController.queryText(Data(buffer: try await request.collectBody(upTo: maxBodySize)))
-        let response = try await hunting.run(query, tenantId: caller.tenantId, now: clock.now())
+        let members = try await body(request)
+        guard case .string(let query)? = members.first(where: { $0.0 == "Query" })?.1, !query.isEmpty else {
+            throw GraphError(.badRequest, code: "BadRequest", message: "The request body needs a Query.")
+        }
+        let now = clock.now()
+        var window: TimeWindow?
+        switch members.first(where: { $0.0 == "Timespan" })?.1 {
+        case .string(let text)?: window = try HuntingTimespan.window(text, now: now)
+        case nil, .null?: window = nil
+        default: throw GraphError(.badRequest, code: "BadRequest", message: "Timespan must be an ISO-8601 interval string.")
+        }
+        let response = try await hunting.run(query, tenantId: caller.tenantId, now: now, window: window)
         quotas.recordHunting(tenantId: caller.tenantId, seconds: response.stats.executionTime, now: clock.now().unixSeconds)
         return json(
             .object([
