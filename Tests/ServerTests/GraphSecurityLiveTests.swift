@@ -142,4 +142,25 @@ struct GraphSecurityLiveTests {
             #expect(((try refused.json()["error"] as? [String: Any])?["message"] as? String)?.contains("SecurityIncident.Read.All") == true)
         }
     }
+
+    @Test("user context: the delegated scope as far as the user's role allows it (Security Reader reads, Security Operator writes)")
+    func delegated() async throws {
+        try await withDemoServer { server, demo in
+            let scope = "https://graph.microsoft.com/SecurityIncident.ReadWrite.All"
+            let analyst = try await server.userToken(\.analyst, scope: scope)
+            let list = try await server.get("/v1.0/security/incidents?$top=1", bearer: analyst)
+            #expect(list.status == 200, "\(list.text)")
+            let id = try #require((try list.json()["value"] as? [[String: Any]])?.first?["id"] as? String)
+            let comment = #"{"comment":"seen by the analyst"}"#
+            let added = try await server.postJSON("/v1.0/security/incidents/\(id)/comments", comment, bearer: analyst)
+            #expect(added.status == 200, "\(added.text)")
+            #expect((try added.json()["value"] as? [[String: Any]])?.last?["createdByDisplayName"] as? String == demo.users.analyst.username)
+
+            let reader = try await server.userToken(\.reader, scope: "https://graph.microsoft.com/SecurityIncident.Read.All")
+            #expect(try await server.get("/v1.0/security/incidents/\(id)", bearer: reader).status == 200)
+            let refused = try await server.postJSON("/v1.0/security/incidents/\(id)/comments", comment, bearer: reader)
+            #expect(refused.status == 403)
+            #expect(((try refused.json()["error"] as? [String: Any])?["message"] as? String)?.contains("scopes") == true)
+        }
+    }
 }

@@ -10,12 +10,14 @@ public struct DirectoryRole: Sendable, Equatable {
     public static let securityReader = DirectoryRole(
         name: "Security Reader",
         templateId: "5d6b6bb7-de71-4623-b4af-96380a352509",
-        allows: ["Incident.Read", "AdvancedHunting.Read", "User.Read"]
+        allows: [
+            "Incident.Read", "AdvancedHunting.Read", "User.Read", "SecurityIncident.Read.All", "SecurityAlert.Read.All", "ThreatHunting.Read.All",
+        ]
     )
     public static let securityOperator = DirectoryRole(
         name: "Security Operator",
         templateId: "5f2222b1-57c3-48ba-8ad5-d4759f1fde6f",
-        allows: securityReader.allows.union(["Incident.ReadWrite"])
+        allows: securityReader.allows.union(["Incident.ReadWrite", "SecurityIncident.ReadWrite.All", "SecurityAlert.ReadWrite.All"])
     )
     public static let securityAdministrator = DirectoryRole(
         name: "Security Administrator",

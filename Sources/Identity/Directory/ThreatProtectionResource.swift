@@ -124,9 +124,8 @@ public enum ThreatProtectionResource {
 
 }
 
-/// Microsoft Graph, with the application permissions its `/security` routes use (spec §3.7) and `User.Read`.
-/// Only permissions whose published ids were checked are listed; the delegated security scopes join them with the
-/// Graph routes.
+/// Microsoft Graph, with the application and delegated permissions its `/security` routes use (spec §3.7), under
+/// Graph's published permission ids, and `User.Read`.
 public enum GraphResource {
     public static let appId = "00000003-0000-0000-c000-000000000000"
 
@@ -166,6 +165,26 @@ public enum GraphResource {
                 id: "dd98c7f5-2d42-42d3-a0e4-633161547251",
                 displayName: "Run hunting queries"
             ),
+            .init(kind: .delegated, value: "SecurityIncident.Read.All", id: "b9abcc4f-94fc-4457-9141-d20ce80ec952", displayName: "Read incidents"),
+            .init(
+                kind: .delegated,
+                value: "SecurityIncident.ReadWrite.All",
+                id: "128ca929-1a19-45e6-a3b8-435ec44a36ba",
+                displayName: "Read and write to incidents"
+            ),
+            .init(
+                kind: .delegated,
+                value: "SecurityAlert.Read.All",
+                id: "bc257fb8-46b4-4b15-8713-01e91bfbe4ea",
+                displayName: "Read all security alerts"
+            ),
+            .init(
+                kind: .delegated,
+                value: "SecurityAlert.ReadWrite.All",
+                id: "471f2a7f-2a42-4d45-a2bf-594d0838070d",
+                displayName: "Read and write to all security alerts"
+            ),
+            .init(kind: .delegated, value: "ThreatHunting.Read.All", id: "b152eca8-ea73-4a48-8c98-1a6742673d99", displayName: "Run hunting queries"),
             .init(kind: .delegated, value: "User.Read", id: "e1fe6dd8-ba31-4d61-89e7-88639da4683d", displayName: "Sign in and read user profile"),
         ]
     )

@@ -69,7 +69,10 @@ enum DemoTenant {
     static let domain = "contoso.test"
     /// The redirect URI the real-client harness (and msal samples) listen on.
     static let callback = "http://localhost:53123/callback"
-    static let delegated = ["Incident.Read", "Incident.ReadWrite", "AdvancedHunting.Read"]
+    static let delegated = [
+        "Incident.Read", "Incident.ReadWrite", "AdvancedHunting.Read", "SecurityIncident.Read.All", "SecurityIncident.ReadWrite.All",
+        "SecurityAlert.Read.All", "SecurityAlert.ReadWrite.All", "ThreatHunting.Read.All",
+    ]
 
     /// Seeds the tenant if it does not exist yet and returns its manifest; nil when it already existed (its
     /// credentials were shown once, in the `demo.json` written then).
