@@ -155,7 +155,7 @@ struct TokenBenchmark {
 struct ReportDocument {
     static let order = ["token", "api", "kql", "fuzz", "data", "engine"]
     static let titles = [
-        "token": "## Token endpoint", "kql": "## KQL front end: the dev corpus", "fuzz": "## KQL front end: fuzzing",
+        "token": "## Token endpoint", "api": "## Defender API", "kql": "## KQL front end: the dev corpus", "fuzz": "## KQL front end: fuzzing",
         "data": "## Hunting data", "engine": "## KQL engine",
     ]
     var sections: [String: String] = [:]
