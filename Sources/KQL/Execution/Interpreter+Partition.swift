@@ -1,6 +1,8 @@
 /// `partition`, `fork` and `facet`: operators that run subqueries over parts or copies of their input.
 extension Interpreter {
     /// `partition by Col (subquery)`: the subquery runs over the rows of each value of `Col`; the results are stacked.
+    /// `partition by Col { query }`: the query has its own source and sees the partition's key as `toscalar(Col)`;
+    /// as in Kusto's legacy strategy, at most 64 key values.
     func partition(
         _ rows: Relation,
         by key: Expression,
@@ -10,20 +12,32 @@ extension Interpreter {
     ) throws(KQLError)
         -> Relation
     {
-        guard case .subquery(let operators) = body.kind else {
-            throw KQLError(.unsupported, "partition runs a subquery in parentheses; the { } form is not supported yet.", at: body.span)
-        }
         let merged = try merge(rows, at: span)
-        guard let chunk = merged.chunks.first else { return try subquery(operators, over: merged, in: environment) }
+        guard let chunk = merged.chunks.first else {
+            guard case .subquery(let operators) = body.kind else { return Relation(schema: [], chunks: []) }
+            return try subquery(operators, over: merged, in: environment)
+        }
         let values = try scalar(key, in: RowScope(schema: merged.schema, chunk: chunk, environment: environment))
         let groups = GroupTable(hasKeys: true)
         let ids = groups.assign([values], count: chunk.count)
         var members = [[Int32]](repeating: [], count: groups.count)
         for (row, id) in ids.enumerated() { members[Int(id)].append(Int32(row)) }
         var parts: [Relation] = []
-        for positions in members {
-            try checkBudget(at: span)
-            parts.append(try subquery(operators, over: merged.keepingRows(positions), in: environment))
+        if case .subquery(let operators) = body.kind {
+            for positions in members {
+                try checkBudget(at: span)
+                parts.append(try subquery(operators, over: merged.keepingRows(positions), in: environment))
+            }
+        } else {
+            guard members.count <= 64, case .name(let keyName) = key.kind else {
+                throw KQLError(.limitExceeded, "partition with a { } subquery takes at most 64 key values; this input has \(members.count).", at: span)
+            }
+            for positions in members {
+                try checkBudget(at: span)
+                var scope = environment
+                scope.bindings[keyName] = .scalar(.constant(values.value(at: Int(positions[0])), values.type, count: 1))
+                parts.append(try tabular(body, in: RowScope(environment: scope)))
+            }
         }
         return Relation.stacked(parts.map { ("", $0) }, withSource: nil)
     }
