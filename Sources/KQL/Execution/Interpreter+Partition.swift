@@ -30,7 +30,11 @@ extension Interpreter {
             }
         } else {
             guard members.count <= 64, case .name(let keyName) = key.kind else {
-                throw KQLError(.limitExceeded, "partition with a { } subquery takes at most 64 key values; this input has \(members.count).", at: span)
+                throw KQLError(
+                    .limitExceeded,
+                    "partition with a { } subquery takes at most 64 key values; this input has \(members.count).",
+                    at: span
+                )
             }
             for positions in members {
                 try checkBudget(at: span)
