@@ -5,7 +5,7 @@ public import Store
 /// `lastUpdateTime`, `createdTime`, `status` and `assignedTo` with `eq ne gt ge lt le`, `and`, `or`, `not` and
 /// parentheses. Datetimes are unquoted ISO-8601 (0–7 fractional digits), strings single-quoted (`''` escapes a quote).
 public enum IncidentODataQuery {
-    public static let maxPageSize = 100
+    public static let maxPageSize = IncidentQuery.largestPage
 
     /// How an API names the filterable properties and their values.
     public struct Dialect: Sendable {

@@ -98,7 +98,7 @@ public struct QueryResult: Sendable {
     }
 }
 
-/// The time range a query sees (Graph's `Timespan`): rows with `start <= Timestamp < end`, in ticks.
+/// The time range a query sees: rows with `start <= Timestamp < end`, in ticks.
 public struct TimeWindow: Sendable, Equatable {
     public let start: Int64
     public let end: Int64

@@ -1,8 +1,6 @@
 import Defender
-import Foundation
 import Hummingbird
 import Identity
-import NIOFoundationEssentialsCompat
 import OpenMTPModels
 import Store
 
@@ -46,18 +44,10 @@ struct IncidentsController {
         let caller = try context.requireCaller(holdingAnyOf: Self.writePermissions)
         try quotas.admit(tenantId: caller.tenantId, family: .incidents, now: clock.now().unixSeconds)
         var request = request
-        let body = try await request.collectBody(upTo: maxBodySize)
-        guard let members = (try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: body)))?.objectMembers else {
+        guard let members = try await request.jsonObjectMembers(upTo: maxBodySize) else {
             throw APIError.badRequest("InvalidRequestBody", "Invalid request body.")
         }
-        let update = try IncidentUpdate.parse(members)
-        let incident = try await incidents.update(
-            id: try context.parameters.require("id"),
-            tenantId: caller.tenantId,
-            with: update,
-            by: caller.actorName,
-            at: clock.now()
-        )
+        let incident = try await incidents.update(try IncidentUpdate.parse(members), from: context, by: caller, at: clock.now())
         return try JSONResponses.api(incident)
     }
 }

@@ -74,13 +74,7 @@ struct GraphSecurityController {
             default: fields.append((name, value))
             }
         }
-        let incident = try await incidents.update(
-            id: try context.parameters.require("id"),
-            tenantId: caller.tenantId,
-            with: try IncidentUpdate.parse(fields),
-            by: caller.actorName,
-            at: clock.now()
-        )
+        let incident = try await incidents.update(try IncidentUpdate.parse(fields), from: context, by: caller, at: clock.now())
         return entity("security/incidents", GraphSecurityShapes.incident(incident, tenantId: caller.tenantId, alerts: false))
     }
 
@@ -93,13 +87,7 @@ struct GraphSecurityController {
         }
         var update = IncidentUpdate()
         update.comment = text
-        let incident = try await incidents.update(
-            id: try context.parameters.require("id"),
-            tenantId: caller.tenantId,
-            with: update,
-            by: caller.actorName,
-            at: clock.now()
-        )
+        let incident = try await incidents.update(update, from: context, by: caller, at: clock.now())
         let comments = GraphSecurityShapes.incident(incident, tenantId: caller.tenantId, alerts: false)["comments"] ?? .array([])
         return json(
             .object([("@odata.context", .string("\(Self.metadata)#Collection(microsoft.graph.security.alertComment)")), ("value", comments)])
@@ -182,8 +170,7 @@ struct GraphSecurityController {
 
     private func body(_ request: Request) async throws -> [(String, JSONValue)] {
         var request = request
-        let bytes = try await request.collectBody(upTo: maxBodySize)
-        guard let members = (try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: bytes)))?.objectMembers else {
+        guard let members = try await request.jsonObjectMembers(upTo: maxBodySize) else {
             throw GraphError(.badRequest, code: "BadRequest", message: "Unable to read JSON request payload.")
         }
         return members
