@@ -7,10 +7,11 @@ import Synchronization
 ///
 /// A client-credentials request needs its client's tenant, application, secrets and role assignments: four indexed
 /// reads that, with GRDB's transaction around them, cost about a tenth of the request. The cache keys its entries
-/// to a fingerprint of the database files (size and modification time of the main file and its WAL): any commit,
-/// by this process or by `mtp apps …` on the same folder, changes the WAL and drops every entry. Entries also
-/// expire after ``lifetime``, which bounds staleness should two commits leave identical fingerprints (a WAL
-/// rewritten to the same size within the file system's timestamp granularity).
+/// to a fingerprint of the write-ahead log (its size and modification time): every commit, by this process or by
+/// `mtp apps …` on the same folder, appends to the WAL or restarts it, and so drops every entry (the main file only
+/// changes when a checkpoint copies committed pages into it; the server's open connections keep the WAL from being
+/// deleted). Entries also expire after ``lifetime``, which bounds staleness should two commits leave identical
+/// fingerprints (a WAL rewritten to the same size within the file system's timestamp granularity).
 final class DatabaseCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     private struct Entry {
         let value: Value
@@ -18,17 +19,17 @@ final class DatabaseCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     }
 
     private struct State {
-        var fingerprint: [Int] = []
+        var fingerprint = Fingerprint()
         var entries: [Key: Entry] = [:]
     }
 
     static var lifetime: Duration { .seconds(2) }
     private static var capacity: Int { 4096 }
-    private let files: [String]
+    private let log: String
     private let state = Mutex(State())
 
     init(databasePath: String) {
-        files = [databasePath, databasePath + "-wal"]
+        log = databasePath + "-wal"
     }
 
     /// The cached value for `key`, or `load()`'s answer, remembered under the fingerprint taken before it ran.
@@ -50,23 +51,21 @@ final class DatabaseCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         return loaded
     }
 
-    /// Size and modification time (ns) of each file; a missing file counts as zeros.
-    private func currentFingerprint() -> [Int] {
-        var values: [Int] = []
-        values.reserveCapacity(files.count * 3)
-        for path in files {
-            var info = stat()
-            if stat(path, &info) == 0 {
-                #if canImport(Darwin)
-                let modified = info.st_mtimespec
-                #else
-                let modified = info.st_mtim
-                #endif
-                values += [Int(info.st_size), modified.tv_sec, modified.tv_nsec]
-            } else {
-                values += [0, 0, 0]
-            }
-        }
-        return values
+    private struct Fingerprint: Equatable {
+        var size = 0
+        var seconds = 0
+        var nanoseconds = 0
+    }
+
+    /// Size and modification time of the WAL; a missing file counts as zeros.
+    private func currentFingerprint() -> Fingerprint {
+        var info = stat()
+        guard stat(log, &info) == 0 else { return Fingerprint() }
+        #if canImport(Darwin)
+        let modified = info.st_mtimespec
+        #else
+        let modified = info.st_mtim
+        #endif
+        return Fingerprint(size: Int(info.st_size), seconds: modified.tv_sec, nanoseconds: modified.tv_nsec)
     }
 }

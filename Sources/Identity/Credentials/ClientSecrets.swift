@@ -17,7 +17,7 @@ public enum ClientSecrets {
         let value = head + "8Q~" + tail
         let derived = try await SlowHash.derive(value, rounds: SlowHash.secretRounds)
         let record = ClientSecretRecord(
-            keyId: UUID().uuidString.lowercased(),
+            keyId: SecureRandom.uuidString(),
             appId: appId,
             hint: String(value.prefix(3)),
             salt: derived.salt,

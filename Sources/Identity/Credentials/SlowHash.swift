@@ -16,7 +16,7 @@ public enum SlowHash {
     }
 
     public static func derive(_ value: String, rounds: Int) async throws -> Derived {
-        let salt = randomBytes(16)
+        let salt = SecureRandom.bytes(16)
         return Derived(salt: salt, hash: try await key(value, salt: salt, rounds: rounds), rounds: rounds)
     }
 
@@ -51,11 +51,6 @@ public enum SlowHash {
         )
         return key.withUnsafeBytes { Array($0) }
     }
-}
-
-/// Bytes from a cryptographically secure generator (BoringSSL's, seeded by the kernel): one call, no syscall per byte.
-func randomBytes(_ count: Int) -> [UInt8] {
-    SymmetricKey(size: SymmetricKeySize(bitCount: count * 8)).withUnsafeBytes { Array($0) }
 }
 
 func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {

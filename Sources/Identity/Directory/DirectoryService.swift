@@ -26,7 +26,7 @@ public struct DirectoryService: Sendable {
     }
 
     public func createTenant(domain: String, displayName: String) async throws -> TenantRecord {
-        let tenant = TenantRecord(id: UUID().uuidString.lowercased(), domain: domain.lowercased(), displayName: displayName, createdAt: clock.now())
+        let tenant = TenantRecord(id: SecureRandom.uuidString(), domain: domain.lowercased(), displayName: displayName, createdAt: clock.now())
         try await store.insertTenant(tenant)
         return tenant
     }
@@ -61,9 +61,9 @@ public struct DirectoryService: Sendable {
         let now = clock.now()
         let application = ApplicationRecord(
             tenantId: tenant.id,
-            appId: UUID().uuidString.lowercased(),
-            objectId: UUID().uuidString.lowercased(),
-            servicePrincipalId: UUID().uuidString.lowercased(),
+            appId: SecureRandom.uuidString(),
+            objectId: SecureRandom.uuidString(),
+            servicePrincipalId: SecureRandom.uuidString(),
             displayName: name,
             isPublicClient: publicClient,
             redirectURIs: redirectURIs,
@@ -162,7 +162,7 @@ public struct DirectoryService: Sendable {
         try serializer.serialize(certificate)
         let der = serializer.serializedBytes
         let record = ClientCertificateRecord(
-            keyId: UUID().uuidString.lowercased(),
+            keyId: SecureRandom.uuidString(),
             appId: application.appId,
             thumbprintSHA1: Hex.encode(Array(Insecure.SHA1.hash(data: der))),
             thumbprintSHA256: Hex.encode(Array(SHA256.hash(data: der))),
@@ -187,7 +187,7 @@ public struct DirectoryService: Sendable {
         let derived = try await SlowHash.derive(password, rounds: SlowHash.passwordRounds)
         let user = UserRecord(
             tenantId: tenant.id,
-            objectId: UUID().uuidString.lowercased(),
+            objectId: SecureRandom.uuidString(),
             userPrincipalName: "\(userName)@\(tenant.domain)",
             displayName: displayName,
             passwordSalt: derived.salt,

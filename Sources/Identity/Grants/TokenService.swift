@@ -278,12 +278,12 @@ public struct TokenService: Sendable {
     }
 
     private func issueRefreshToken(_ session: DelegatedSession, family: String?) async throws -> String {
-        let token = "1." + Base64URL.encode(randomBytes(48))
+        let token = "1." + Base64URL.encode(SecureRandom.bytes(48))
         let now = clock.now()
         try await grants.insertRefreshToken(
             RefreshTokenRecord(
                 tokenHash: Self.hash(token),
-                familyId: family ?? UUID().uuidString.lowercased(),
+                familyId: family ?? SecureRandom.uuidString(),
                 session: session,
                 status: .active,
                 createdAt: now,

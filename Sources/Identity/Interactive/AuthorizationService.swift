@@ -159,7 +159,7 @@ public struct AuthorizationService: Sendable {
             let error = IdentityError.consentRequired(appId: request.application.appId, name: request.application.displayName)
             return Self.errorResponse(error, redirectURI: request.redirectURI, mode: request.responseMode, state: request.state)
         }
-        let code = "1.A" + Base64URL.encode(randomBytes(32))
+        let code = "1.A" + Base64URL.encode(SecureRandom.bytes(32))
         let now = clock.now()
         let session = DelegatedSession(
             tenantId: request.tenant.id,
@@ -184,7 +184,7 @@ public struct AuthorizationService: Sendable {
         )
         var parameters = [("code", code)]
         if let state = request.state { parameters.append(("state", state)) }
-        parameters.append(("session_state", UUID().uuidString.lowercased()))
+        parameters.append(("session_state", SecureRandom.uuidString()))
         return AuthorizationResponse(redirectURI: request.redirectURI, responseMode: request.responseMode, parameters: parameters)
     }
 

@@ -64,7 +64,7 @@ public struct DeviceAuthorizationService: Sendable {
             }
             application = found
         }
-        let deviceCode = "DAQABAAEAAA" + Base64URL.encode(randomBytes(48))
+        let deviceCode = "DAQABAAEAAA" + Base64URL.encode(SecureRandom.bytes(48))
         let userCode = Self.userCode()
         try await grants.insertDeviceCode(
             DeviceCodeRecord(

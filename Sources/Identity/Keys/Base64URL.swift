@@ -13,18 +13,26 @@ public enum Base64URL {
     /// Appends the encoding of `bytes` to `output`: tokens are assembled in one buffer.
     static func append(_ bytes: some ContiguousBytes, to output: inout [UInt8]) {
         bytes.withUnsafeBytes { input in
-            output.reserveCapacity(output.count + (input.count * 4 + 2) / 3)
-            var index = 0
-            while index < input.count {
-                let remaining = input.count - index
-                let second = remaining > 1 ? UInt32(input[index + 1]) : 0
-                let third = remaining > 2 ? UInt32(input[index + 2]) : 0
-                let group = UInt32(input[index]) << 16 | second << 8 | third
-                output.append(alphabet[Int(group >> 18)])
-                output.append(alphabet[Int(group >> 12 & 63)])
-                if remaining > 1 { output.append(alphabet[Int(group >> 6 & 63)]) }
-                if remaining > 2 { output.append(alphabet[Int(group & 63)]) }
-                index += 3
+            let start = output.count
+            let encodedCount = (input.count * 4 + 2) / 3
+            output.append(contentsOf: repeatElement(0, count: encodedCount))
+            output.withUnsafeMutableBufferPointer { buffer in
+                alphabet.withUnsafeBufferPointer { table in
+                    var written = start
+                    var index = 0
+                    while index < input.count {
+                        let remaining = input.count - index
+                        let second = remaining > 1 ? UInt32(input[index + 1]) : 0
+                        let third = remaining > 2 ? UInt32(input[index + 2]) : 0
+                        let group = UInt32(input[index]) << 16 | second << 8 | third
+                        buffer[written] = table[Int(group >> 18)]
+                        buffer[written + 1] = table[Int(group >> 12 & 63)]
+                        if remaining > 1 { buffer[written + 2] = table[Int(group >> 6 & 63)] }
+                        if remaining > 2 { buffer[written + 3] = table[Int(group & 63)] }
+                        written += min(remaining, 3) + 1
+                        index += 3
+                    }
+                }
             }
         }
     }

@@ -207,6 +207,6 @@ public struct TokenIssuer: Sendable {
 
     /// An opaque random value for `aio`, `rh` and `uti`.
     static func opaque() -> String {
-        Base64URL.encode(randomBytes(16))
+        Base64URL.encode(SecureRandom.bytes(16))
     }
 }

@@ -16,7 +16,8 @@ public enum FlatJSONEncoder {
     }
 
     final class Output {
-        var bytes: [UInt8] = []
+        // Every field appends here; the owner is one encode call on one thread, so accesses need no dynamic check.
+        @exclusivity(unchecked) var bytes: [UInt8] = []
 
         init() { bytes.reserveCapacity(1024) }
 
@@ -31,10 +32,9 @@ public enum FlatJSONEncoder {
             text.withUTF8 { utf8 in
                 bytes.append(UInt8(ascii: "\""))
                 var start = 0
-                for (index, byte) in utf8.enumerated() {
-                    guard let escape = Self.escape(byte) else { continue }
+                for index in utf8.indices where Self.needsEscape(utf8[index]) {
                     bytes += UnsafeBufferPointer(rebasing: utf8[start..<index])
-                    bytes += escape.utf8
+                    bytes += Self.escape(utf8[index]).utf8
                     start = index + 1
                 }
                 bytes += UnsafeBufferPointer(rebasing: utf8[start...])
@@ -42,20 +42,37 @@ public enum FlatJSONEncoder {
             }
         }
 
-        /// JSON's escape for `byte`, nil when it stands for itself.
-        private static func escape(_ byte: UInt8) -> String? {
+        /// Decimal digits; `String(value)` of an integer is a small string, no allocation.
+        func integer(_ value: Int64) { bytes += String(value).utf8 }
+
+        private static func needsEscape(_ byte: UInt8) -> Bool {
+            byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+        }
+
+        /// JSON's escape for a byte that ``needsEscape(_:)``.
+        private static func escape(_ byte: UInt8) -> String {
             switch byte {
             case UInt8(ascii: "\""): #"\""#
             case UInt8(ascii: "\\"): #"\\"#
             case 0x0A: #"\n"#
             case 0x0D: #"\r"#
             case 0x09: #"\t"#
-            case ..<0x20: String(format: "\\u%04x", byte)
-            default: nil
+            default: String(format: "\\u%04x", byte)
             }
         }
 
-        func literal(_ text: String) { bytes += text.utf8 }
+        func literal(_ text: StaticString) {
+            bytes += UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
+        }
+
+        func strings(_ values: [String]) {
+            bytes.append(UInt8(ascii: "["))
+            for (index, string) in values.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                self.string(string)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        }
     }
 
     private struct ObjectEncoder: Encoder {
@@ -97,23 +114,19 @@ public enum FlatJSONEncoder {
 
         mutating func encode(_ value: Int, forKey key: Key) throws {
             output.key(key.stringValue)
-            output.literal(String(value))
+            output.integer(Int64(value))
         }
 
         mutating func encode(_ value: Int64, forKey key: Key) throws {
             output.key(key.stringValue)
-            output.literal(String(value))
+            output.integer(value)
         }
 
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
             output.key(key.stringValue)
-            if let strings = value as? [String] {
-                output.bytes.append(UInt8(ascii: "["))
-                for (index, string) in strings.enumerated() {
-                    if index > 0 { output.bytes.append(UInt8(ascii: ",")) }
-                    output.string(string)
-                }
-                output.bytes.append(UInt8(ascii: "]"))
+            // A metatype comparison, not a dynamic cast: string arrays are the common nested value.
+            if T.self == [String].self {
+                output.strings(unsafeBitCast(value, to: [String].self))
             } else {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

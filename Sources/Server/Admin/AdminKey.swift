@@ -48,7 +48,7 @@ struct AdminAuthenticationMiddleware: RouterMiddleware {
 
     let key: AdminKey
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response) async throws -> Response {
         let parts = request.headers[.authorization]?.split(separator: " ", maxSplits: 1) ?? []
         guard parts.count == 2, parts[0].lowercased() == "bearer", key.accepts(parts[1].trimmingCharacters(in: .whitespaces)) else {
             context.logger.info("admin.unauthorized")

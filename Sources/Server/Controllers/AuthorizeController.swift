@@ -23,12 +23,12 @@ struct AuthorizeController {
     func addRoutes(to router: Router<AppRequestContext>) {
         for (path, version) in [(":tenant/oauth2/v2.0/authorize", TokenEndpointVersion.v2), (":tenant/oauth2/authorize", .v1)] {
             router.get(RouterPath(path)) { request, context in
-                try await self.handle(request, context, version: version, form: FormEncoding.decode(Substring(request.uri.query ?? "")))
+                try await self.handle(request, context, version: version, form: FormEncoding.decode((request.uri.query ?? "").utf8))
             }
             router.post(RouterPath(path)) { request, context in
                 var request = request
                 let body = try await request.collectBody(upTo: 64 * 1024)
-                return try await self.handle(request, context, version: version, form: FormEncoding.decode(Substring(String(buffer: body))))
+                return try await self.handle(request, context, version: version, form: FormEncoding.decode(body.readableBytesView))
             }
         }
     }

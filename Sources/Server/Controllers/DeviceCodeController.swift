@@ -23,13 +23,13 @@ struct DeviceCodeController {
 
     private func start(_ request: Request, _ context: AppRequestContext, version: TokenEndpointVersion) async throws -> Response {
         var request = request
-        let requestId = UUID().uuidString.lowercased()
+        let requestId = SecureRandom.uuidString()
         let body = try await request.collectBody(upTo: 64 * 1024)
         do {
             let response = try await devices.start(
                 tenantName: try context.parameters.require("tenant"),
                 version: version,
-                parameters: FormEncoding.decode(Substring(String(buffer: body))),
+                parameters: FormEncoding.decode(body.readableBytesView),
                 verificationURI: request.publicBaseURL + "/devicelogin"
             )
             return try JSONResponses.token(response, requestId: requestId)
@@ -44,7 +44,7 @@ struct DeviceCodeController {
 
     private func verify(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         var request = request
-        let form = FormEncoding.decode(Substring(String(buffer: try await request.collectBody(upTo: 64 * 1024))))
+        let form = FormEncoding.decode(try await request.collectBody(upTo: 64 * 1024).readableBytesView)
         let record: DeviceCodeRecord
         do {
             record = try await devices.pending(userCode: form["otc"] ?? "")

@@ -25,7 +25,7 @@ struct EntraExtrasController {
             guard try context.parameters.require("tenant") == "common" else { throw HTTPError(.notFound) }
             let base = request.publicBaseURL
             let host = request.head.authority ?? "localhost"
-            let endpoint = FormEncoding.decode(Substring(request.uri.query ?? ""))["authorization_endpoint"].flatMap(URL.init(string:))
+            let endpoint = FormEncoding.decode((request.uri.query ?? "").utf8)["authorization_endpoint"].flatMap(URL.init(string:))
             let tenant = endpoint?.pathComponents.dropFirst().first ?? "common"
             let body: JSONValue = .object([
                 ("tenant_discovery_endpoint", .string("\(base)/\(tenant)/v2.0/.well-known/openid-configuration")),
@@ -45,7 +45,7 @@ struct EntraExtrasController {
         // to a redirect URI registered on one of the tenant's applications (no open redirect).
         for path in [":tenant/oauth2/v2.0/logout", ":tenant/oauth2/logout"] {
             router.get(RouterPath(path)) { request, context in
-                let query = FormEncoding.decode(Substring(request.uri.query ?? ""))
+                let query = FormEncoding.decode((request.uri.query ?? "").utf8)
                 if let target = query["post_logout_redirect_uri"],
                     let tenant = try await directory.tenant(idOrDomain: context.parameters.require("tenant")),
                     try await directory.applications(tenantId: tenant.id).contains(where: { $0.redirectURIs.contains(target) })

@@ -32,7 +32,7 @@ struct HuntingController {
     /// are stored, or (with a report of every problem) none.
     private func importEvents(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller(holdingAnyOf: Self.importPermissions)
-        let options = FormEncoding.decode(Substring(request.uri.query ?? ""))
+        let options = FormEncoding.decode((request.uri.query ?? "").utf8)
         guard let formatName = options["format"], let format = IngestFormat(rawValue: formatName) else {
             let names = IngestFormat.allCases.map(\.rawValue).joined(separator: ", ")
             throw APIError.badRequest("InvalidRequest", "Parameter format is missing or unknown; use one of \(names).")

@@ -25,7 +25,7 @@ struct IncidentsController {
     private func list(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller(holdingAnyOf: Self.readPermissions)
         try quotas.admit(tenantId: caller.tenantId, family: .incidents, now: clock.now().unixSeconds)
-        let options = FormEncoding.decode(Substring(request.uri.query ?? ""))
+        let options = FormEncoding.decode((request.uri.query ?? "").utf8)
         let query = try IncidentODataQuery.parse(options)
         let page = try await incidents.incidentDocuments(tenantId: caller.tenantId, query: query)
         let base = request.publicBaseURL

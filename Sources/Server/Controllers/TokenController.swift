@@ -21,12 +21,12 @@ struct TokenController {
 
     private func token(_ request: Request, _ context: AppRequestContext, version: TokenEndpointVersion) async throws -> Response {
         var request = request
-        let requestId = UUID().uuidString.lowercased()
+        let requestId = SecureRandom.uuidString()
         let body = try await request.collectBody(upTo: maxBodySize)
         let tokenRequest = TokenRequest(
             tenant: try context.parameters.require("tenant"),
             version: version,
-            parameters: FormEncoding.decode(Substring(String(buffer: body))),
+            parameters: FormEncoding.decode(body.readableBytesView),
             authorizationHeader: request.headers[.authorization],
             issuerBase: request.publicBaseURL
         )
@@ -37,7 +37,7 @@ struct TokenController {
             }
         } catch let error as IdentityError {
             context.logger.info("idp.token_refused", metadata: ["idp.error": "\(error.error)", "idp.code": "\(error.code)"])
-            let correlationId = request.headers[.init("client-request-id")!] ?? UUID().uuidString.lowercased()
+            let correlationId = request.headers[.init("client-request-id")!] ?? SecureRandom.uuidString()
             let body = error.body(traceId: requestId, correlationId: correlationId, at: clock.now())
             return try JSONResponses.token(body, status: .init(code: error.httpStatus), requestId: requestId)
         }

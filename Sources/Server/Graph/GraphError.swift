@@ -2,6 +2,7 @@ import Defender
 import Foundation
 import Hummingbird
 import Hunting
+import Identity
 import NIOFoundationEssentialsCompat
 import OpenMTPModels
 
@@ -44,7 +45,7 @@ struct GraphError: HTTPResponseError, Sendable {
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        let requestId = UUID().uuidString.lowercased()
+        let requestId = SecureRandom.uuidString()
         let body: JSONValue = .object([
             (
                 "error",
@@ -69,7 +70,7 @@ struct GraphError: HTTPResponseError, Sendable {
 
 /// Turns every error under `/v1.0` into Graph's shape, going through ``APIError`` for the Defender-side ones.
 struct GraphErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await APIErrorMiddleware<Context>().handle(request, context: context, next: next)
         } catch let error as GraphError {

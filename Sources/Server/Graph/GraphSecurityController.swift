@@ -40,7 +40,7 @@ struct GraphSecurityController {
 
     private func listIncidents(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let caller = try admit(context, Self.incidentRead, .incidents)
-        let options = FormEncoding.decode(Substring(request.uri.query ?? ""))
+        let options = FormEncoding.decode((request.uri.query ?? "").utf8)
         let expand = try Self.expandsAlerts(options)
         return try await listing("security/incidents", request, options) { query in
             try await incidents.incidents(tenantId: caller.tenantId, query: query)
@@ -51,7 +51,7 @@ struct GraphSecurityController {
 
     private func getIncident(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let caller = try admit(context, Self.incidentRead, .incidents)
-        let options = FormEncoding.decode(Substring(request.uri.query ?? ""))
+        let options = FormEncoding.decode((request.uri.query ?? "").utf8)
         let incident = try await incidents.incident(id: try context.parameters.require("id"), tenantId: caller.tenantId)
         return entity(
             "security/incidents",
@@ -98,7 +98,7 @@ struct GraphSecurityController {
 
     private func listAlerts(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let caller = try admit(context, Self.alertRead, .incidents)
-        let options = FormEncoding.decode(Substring(request.uri.query ?? ""))
+        let options = FormEncoding.decode((request.uri.query ?? "").utf8)
         return try await listing("security/alerts_v2", request, options) { query in
             try await incidents.alerts(tenantId: caller.tenantId, query: query)
         } shape: {

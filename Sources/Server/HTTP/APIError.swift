@@ -73,7 +73,7 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = APIErrorBody(code: code, message: message, target: UUID().uuidString.lowercased())
+        let body = APIErrorBody(code: code, message: message, target: SecureRandom.uuidString())
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if status == .unauthorized {
             headers[.wwwAuthenticate] = #"Bearer error="invalid_token", error_description="The access token is missing, invalid or expired.""#
@@ -86,7 +86,7 @@ public struct APIError: HTTPResponseError, Sendable {
 /// Turns domain errors thrown under `/api` into ``APIError`` responses; anything unexpected becomes a 500 in the
 /// same shape, logged without request details.
 struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as APIError {

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOFoundationEssentialsCompat
 import OpenMTPModels
@@ -14,23 +15,23 @@ enum JSONResponses {
 
     /// An API response body.
     static func api(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        try make(encode(value), status: status, headers: [:])
+        try make(ByteBuffer(data: encode(value)), status: status, headers: [:])
     }
 
     /// A body already serialized (hunting results keep their column order this way).
     static func api(text: String) -> Response {
-        make(Data(text.utf8), status: .ok, headers: [:])
+        make(ByteBuffer(string: text), status: .ok, headers: [:])
     }
 
     /// A token endpoint body: never cached (spec §2.4).
     static func token(_ value: some Encodable, status: HTTPResponse.Status = .ok, requestId: String) throws -> Response {
         var headers = HTTPFields()
         headers[.cacheControl] = "no-store, no-cache"
-        headers[.init("Pragma")!] = "no-cache"
+        headers[.pragma] = "no-cache"
         headers[.expires] = "-1"
-        headers[.init("X-Content-Type-Options")!] = "nosniff"
-        headers[.init("x-ms-request-id")!] = requestId
-        return try make(Data(FlatJSONEncoder.encode(value)), status: status, headers: headers)
+        headers[.contentTypeOptions] = "nosniff"
+        headers[.msRequestId] = requestId
+        return try make(ByteBuffer(bytes: FlatJSONEncoder.encode(value)), status: status, headers: headers)
     }
 
     /// A discovery or keys document: cacheable, readable cross-origin.
@@ -39,12 +40,18 @@ enum JSONResponses {
         headers[.cacheControl] = "max-age=86400, private"
         headers[.accessControlAllowOrigin] = "*"
         headers[.accessControlAllowMethods] = "GET, OPTIONS"
-        return make(Data(text.utf8), status: status, headers: headers)
+        return make(ByteBuffer(string: text), status: status, headers: headers)
     }
 
-    private static func make(_ data: Data, status: HTTPResponse.Status, headers: HTTPFields) -> Response {
+    private static func make(_ body: ByteBuffer, status: HTTPResponse.Status, headers: HTTPFields) -> Response {
         var headers = headers
         headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: data)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }
+}
+
+extension HTTPField.Name {
+    fileprivate static let pragma = Self("Pragma")!
+    fileprivate static let contentTypeOptions = Self("X-Content-Type-Options")!
+    fileprivate static let msRequestId = Self("x-ms-request-id")!
 }

@@ -9,7 +9,7 @@ struct BearerAuthenticationMiddleware: RouterMiddleware {
 
     let validator: TokenValidator
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization] else {
             context.logger.debug("api.token_missing")
             throw APIError.unauthorized
