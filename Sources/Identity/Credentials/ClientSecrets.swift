@@ -36,7 +36,8 @@ public enum ClientSecrets {
 /// slow check, the verifier keeps an HMAC of the secret under a key that exists only in this process, so repeated
 /// requests compare in constant time without the slow hash; the secret itself is never kept.
 public final class SecretVerifier: Sendable {
-    private let cacheKey = SymmetricKey(size: .bits256)
+    /// HMAC-SHA256 keyed once with a key of this process only; each check continues a copy of it.
+    private let keyedMAC = HMAC<SHA256>(key: SymmetricKey(size: .bits256))
     private let verified = Mutex<[String: [UInt8]]>([:])
     private let capacity: Int
 
@@ -46,7 +47,9 @@ public final class SecretVerifier: Sendable {
 
     /// Whether `presented` is the value behind `record`.
     public func matches(_ presented: String, _ record: ClientSecretRecord) async throws -> Bool {
-        let tag = Array(HMAC<SHA256>.authenticationCode(for: Array(presented.utf8), using: cacheKey))
+        var mac = keyedMAC
+        mac.update(data: Array(presented.utf8))
+        let tag = Array(mac.finalize())
         let remembered = verified.withLock { $0[record.keyId] }
         if let remembered { return constantTimeEqual(remembered, tag) }
         guard try await SlowHash.verify(presented, salt: record.salt, hash: record.hash, rounds: record.rounds) else { return false }

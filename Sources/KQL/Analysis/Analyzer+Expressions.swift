@@ -32,6 +32,9 @@ extension Analyzer {
             if case .name(let side) = base.kind, side == "$left" || side == "$right" {
                 return joinSide(side, member)
             }
+            if case .name(let step) = base.kind, scanSteps.contains(step), row?.column(step) == nil {
+                return .scalar(scalar(Expression(kind: .name(member.name), span: member.span), row: row, aggregates: aggregates))
+            }
             return .scalar(dynamicAccess(base, row: row, aggregates: aggregates))
         case .index(let base, let index):
             _ = analyze(index, row: row, aggregates: aggregates)

@@ -174,7 +174,9 @@ extension Analyzer {
                 )
             }
             return output
-        case .search, .find, .facet, .fork, .partition, .scan:
+        case .scan(let definition):
+            return scan(definition, rows: rows)
+        case .search, .find, .facet, .fork, .partition:
             return RowSchema(columns: [ColumnSchema(name: "$table", type: .string)] + rows.columns, isOpen: true)
         case .print(let items):
             var output = RowSchema(columns: [])
@@ -197,6 +199,32 @@ extension Analyzer {
     }
 
     // MARK: Pieces
+
+    /// The input's columns, the declared ones, and the match id; each step's condition and assignments are analyzed
+    /// over those columns with the step names in scope.
+    private func scan(_ definition: ScanDefinition, rows: RowSchema) -> RowSchema {
+        var output = rows
+        for declaration in definition.declared {
+            let column = declared(ColumnDeclaration(name: declaration.name, type: declaration.type ?? "dynamic"))
+            if let value = declaration.defaultValue { _ = scalar(value, row: nil) }
+            output.set(column)
+        }
+        scanSteps = Set(definition.steps.map(\.name.name))
+        defer { scanSteps = [] }
+        for step in definition.steps {
+            _ = scalar(step.condition, row: output)
+            for assignment in step.assignments {
+                _ = scalar(assignment.expression, row: output)
+                for name in assignment.names where !definition.declared.contains(where: { $0.name.name == name.name }) {
+                    report(.unknownName, "The scan assigns '\(name.name)', which its declare clause does not declare.", at: name.span)
+                }
+            }
+        }
+        if let matchId = definition.parameters.first(where: { $0.name.name == "with_match_id" }), case .name(let name) = matchId.value.kind {
+            output.set(ColumnSchema(name: name, type: .long))
+        }
+        return output
+    }
 
     private func declared(_ column: ColumnDeclaration) -> ColumnSchema {
         guard let type = ScalarType(schemaName: column.type) else {

@@ -69,6 +69,8 @@ public final class Analyzer {
     var expansions: [String: Value] = [:]
     /// The two inputs while a join's `on` clause is analyzed (`$left.X`, `$right.Y`).
     var joinSides: (left: RowSchema, right: RowSchema)?
+    /// The step names of a `scan` while its steps are analyzed (`Step.Column` reads that step's state).
+    var scanSteps: Set<String> = []
 
     enum Binding {
         case value(Value)

@@ -35,6 +35,9 @@ extension Interpreter {
             let vector = try scalar(operand, in: scope)
             return .scalar(Kernels.map(vector, type: vector.type) { ScalarOps.negate($0) })
         case .member(let base, let member):
+            if case .name(let step) = base.kind, scope.column(step) == nil, let value = scope.scanState?.value(step: step, column: member.name) {
+                return .scalar(value)
+            }
             let vector = try scalar(base, in: scope)
             return .scalar(Kernels.map(vector, type: .dynamic) { Self.member(of: $0, member.name) })
         case .index(let base, let index):

@@ -117,8 +117,8 @@ extension Interpreter {
             return try partition(rows, by: key, body: body, in: environment, at: op.span)
         case .fork, .facet:
             return try firstBranch(op.kind, rows, in: environment, at: op.span)
-        case .scan:
-            throw KQLError(.unsupported, "The 'scan' operator is not supported by this engine yet.", at: op.keyword.span)
+        case .scan(let definition):
+            return try scan(rows, definition, in: environment, at: op.span)
         }
     }
 

@@ -106,6 +106,8 @@ struct RowScope {
     let environment: Environment
     /// The rows of a `serialize`d relation before this chunk, for `row_number()`.
     var rowOffset = 0
+    /// The steps' states while a `scan` checks a row (`Step.Column`).
+    var scanState: ScanStateView?
 
     init(schema: [ColumnSchema], chunk: Chunk, environment: Environment, rowOffset: Int = 0) {
         self.schema = schema

@@ -54,7 +54,7 @@ extension Parser {
         case "facet": kind = try facet()
         case "fork": kind = .fork(try forkBranches())
         case "partition": kind = try partition()
-        case "scan": kind = .scan(text: skipToOperatorEnd())
+        case "scan": kind = try scan()
         case "as-is": kind = .consume
         default:
             throw KQLError(.syntaxError, "'\(keyword.name)' is not a query operator.", at: keyword.span)
@@ -547,10 +547,44 @@ extension Parser {
         return .partition(parameters: parameters, by: key, body: body)
     }
 
-    /// The raw text of an operator this parser keeps unparsed (`scan`), up to the next `|` or `;` outside brackets.
-    private mutating func skipToOperatorEnd() -> String {
-        let start = current.span.start
-        skipPast(start: position - 1, stopAt: ["|", ";"])
-        return text(from: start, to: previousSpan.end)
+    /// After `scan`: options, `declare (…)`, then `with (step …; …)`.
+    private mutating func scan() throws(KQLError) -> OperatorKind {
+        let parameters = try options()
+        var declared: [Parameter] = []
+        if accept(word: "declare") {
+            try expect("(")
+            declared = try parameterList(closer: ")")
+            try expect(")")
+        }
+        guard accept(word: "with") else { throw syntaxError("Expected 'with'") }
+        try expect("(")
+        var steps: [ScanStep] = []
+        while !current.isSymbol(")") {
+            guard accept(word: "step") else { throw syntaxError("Expected 'step'") }
+            let name = try identifier("a step name")
+            var output = ScanStep.Output.all
+            if accept(word: "output") {
+                try expect("=")
+                let word = try identifier("all, last or none")
+                guard let chosen = ScanStep.Output(rawValue: word.name) else {
+                    throw KQLError(.syntaxError, "A step's output is all, last or none.", at: word.span)
+                }
+                output = chosen
+            }
+            try expect(":")
+            let condition = try scalar()
+            var assignments: [NamedExpression] = []
+            // `=>` is two tokens: the lexer has no such symbol elsewhere in KQL.
+            if current.isSymbol("=") && peekToken(1).isSymbol(">") {
+                advance()
+                advance()
+                assignments = try namedExpressions()
+            }
+            steps.append(ScanStep(name: name, output: output, condition: condition, assignments: assignments))
+            guard accept(";") else { break }
+        }
+        try expect(")")
+        guard !steps.isEmpty else { throw syntaxError("Expected 'step'") }
+        return .scan(ScanDefinition(parameters: parameters, declared: declared, steps: steps))
     }
 }

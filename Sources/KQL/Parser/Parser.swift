@@ -124,7 +124,7 @@ public struct Parser {
     }
 
     /// `name: type [= default]`, or a tabular parameter `name: (col: type, *)`, comma-separated.
-    private mutating func parameterList(closer: String) throws(KQLError) -> [Parameter] {
+    mutating func parameterList(closer: String) throws(KQLError) -> [Parameter] {
         var parameters: [Parameter] = []
         while !current.isSymbol(closer) {
             let name = try identifier("a parameter name")

@@ -225,7 +225,7 @@ public indirect enum OperatorKind: Sendable, Equatable {
     case facet(by: [Expression], with: Expression?)
     case fork([Expression])
     case partition(parameters: [OperatorParameter], by: Expression, body: Expression)
-    case scan(text: String)
+    case scan(ScanDefinition)
     case consume
 }
 
@@ -253,4 +253,23 @@ public enum ParsePatternPart: Sendable, Equatable {
     case text(String)
     case column(Identifier, type: String?)
     case wildcard
+}
+
+/// `scan [with_match_id=Name] [declare (Name: type [= default], …)] with (step …; …)`.
+public struct ScanDefinition: Sendable, Equatable {
+    public let parameters: [OperatorParameter]
+    public let declared: [Parameter]
+    public let steps: [ScanStep]
+}
+
+/// `step Name [output=all|last|none]: Condition [=> Column = Assignment, …];`
+public struct ScanStep: Sendable, Equatable {
+    public enum Output: String, Sendable {
+        case all, last, none
+    }
+
+    public let name: Identifier
+    public let output: Output
+    public let condition: Expression
+    public let assignments: [NamedExpression]
 }
