@@ -24,7 +24,10 @@ extension Interpreter {
         var machine = ScanMachine(schema: schema, declaredFrom: input.schema.count, defaults: defaults, plans: plans)
         let columns = input.schema.indices.map { input.column($0) }
         for row in 0..<input.rowCount {
-            if row % 1024 == 0 { try checkBudget(at: span) }
+            if row % 1024 == 0 {
+                try checkBudget(at: span)
+                try checkSize(rows: machine.output.count, columns: schema.count + 1, at: span)
+            }
             let record = columns.map { $0.value(at: row) }
             for index in plans.indices.reversed() {
                 try machine.advance(step: index, record: record, interpreter: self, environment: environment)
