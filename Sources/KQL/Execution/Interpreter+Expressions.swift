@@ -35,7 +35,9 @@ extension Interpreter {
             let vector = try scalar(operand, in: scope)
             return .scalar(Kernels.map(vector, type: vector.type) { ScalarOps.negate($0) })
         case .member(let base, let member):
-            if case .name(let step) = base.kind, scope.column(step) == nil, let value = scope.scanState?.value(step: step, column: member.name) {
+            if let state = scope.scanState, case .name(let step) = base.kind, scope.column(step) == nil,
+                let value = state.value(step: step, column: member.name)
+            {
                 return .scalar(value)
             }
             let vector = try scalar(base, in: scope)

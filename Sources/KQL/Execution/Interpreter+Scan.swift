@@ -75,12 +75,13 @@ struct ScanStateView {
     let stepIndex: [String: Int]
     let records: [[ScalarValue]]
     let schema: [ColumnSchema]
+    let columnIndex: [String: Int]
     let declaredFrom: Int
     let defaults: [ScalarValue]
 
     func value(step: String, column: String) -> Vector? {
         guard let index = stepIndex[step] else { return nil }
-        guard let position = schema.firstIndex(where: { $0.name == column }) else {
+        guard let position = columnIndex[column] else {
             return .constant(.null, .dynamic, count: 1)
         }
         let value =
@@ -107,6 +108,7 @@ struct ScanMachine {
     let defaults: [ScalarValue]
     let plans: [ScanStepPlan]
     private let stepIndex: [String: Int]
+    private let columnIndex: [String: Int]
     private(set) var output: [Emitted] = []
     private var states: [Sequence?]
     /// The row of each `output=last` step's latest match, output when its sequence moves on or the input ends.
@@ -119,6 +121,7 @@ struct ScanMachine {
         self.defaults = defaults
         self.plans = plans
         stepIndex = Dictionary(plans.enumerated().map { ($1.step.name.name, $0) }, uniquingKeysWith: { first, _ in first })
+        columnIndex = Dictionary(schema.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         states = Array(repeating: nil, count: plans.count)
         pendingLast = Array(repeating: nil, count: plans.count)
     }
@@ -167,7 +170,14 @@ struct ScanMachine {
         let values = record + (records.last.map { Array($0[declaredFrom...]) } ?? defaults)
         let vectors = zip(values, schema).map { Vector.constant($0, $1.type, count: 1) }
         var scope = RowScope(schema: schema, chunk: Chunk(computed: vectors, count: 1), environment: environment)
-        scope.scanState = ScanStateView(stepIndex: stepIndex, records: records, schema: schema, declaredFrom: declaredFrom, defaults: defaults)
+        scope.scanState = ScanStateView(
+            stepIndex: stepIndex,
+            records: records,
+            schema: schema,
+            columnIndex: columnIndex,
+            declaredFrom: declaredFrom,
+            defaults: defaults
+        )
         guard Conversions.boolean(try interpreter.scalar(plan.step.condition, in: scope).value(at: 0)) == true else { return nil }
         var extended = values
         for (assignment, target) in zip(plan.step.assignments, plan.targets) {

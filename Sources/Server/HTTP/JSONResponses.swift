@@ -6,6 +6,10 @@ import OpenMTPModels
 
 /// Builders of JSON responses with the headers each family of endpoints sends.
 enum JSONResponses {
+    private static let pragma = HTTPField.Name("Pragma")!
+    private static let contentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
+    private static let msRequestId = HTTPField.Name("x-ms-request-id")!
+
     /// Keys in a stable order, slashes unescaped.
     static func encode(_ value: some Encodable) throws -> Data {
         let encoder = JSONEncoder()
@@ -27,10 +31,10 @@ enum JSONResponses {
     static func token(_ value: some Encodable, status: HTTPResponse.Status = .ok, requestId: String) throws -> Response {
         var headers = HTTPFields()
         headers[.cacheControl] = "no-store, no-cache"
-        headers[.pragma] = "no-cache"
+        headers[Self.pragma] = "no-cache"
         headers[.expires] = "-1"
-        headers[.contentTypeOptions] = "nosniff"
-        headers[.msRequestId] = requestId
+        headers[Self.contentTypeOptions] = "nosniff"
+        headers[Self.msRequestId] = requestId
         return try make(ByteBuffer(bytes: FlatJSONEncoder.encode(value)), status: status, headers: headers)
     }
 
@@ -48,10 +52,4 @@ enum JSONResponses {
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }
-}
-
-extension HTTPField.Name {
-    fileprivate static let pragma = Self("Pragma")!
-    fileprivate static let contentTypeOptions = Self("X-Content-Type-Options")!
-    fileprivate static let msRequestId = Self("x-ms-request-id")!
 }
