@@ -44,7 +44,9 @@ let package = Package(
         .target(name: "OpenMTPModels", dependencies: ["KustoTime"], swiftSettings: strictSettings),
         .target(
             name: "KQL",
-            dependencies: ["KustoTime", .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "KustoTime", "CZlib", .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(name: "Store", dependencies: ["OpenMTPModels"], swiftSettings: strictSettings),
@@ -55,7 +57,7 @@ let package = Package(
         ),
         .target(
             name: "Hunting",
-            dependencies: ["KQL", "Store", "OpenMTPModels", "CZlib"],
+            dependencies: ["KQL", "Store", "OpenMTPModels"],
             resources: [.copy("Resources/advanced-hunting-schema.json")],
             swiftSettings: strictSettings
         ),

@@ -1,2 +1,2 @@
-// The system's zlib, for gzip-compressed imports (Streaming API storage blobs are often shipped gzipped).
+// The system's zlib: gzip-compressed imports and KQL's zlib/gzip functions.
 #include <zlib.h>

@@ -57,12 +57,13 @@ enum FunctionCatalog {
             [
                 "trim_start", "trim_end",
                 "base64_encode_tostring", "base64_decode_tostring", "base64_decodestring", "base64_encodestring", "hash_sha256", "hash_md5",
-                "hash_sha1", "tohex", "format_ipv4", "format_bytes", "strcat_array", "strrep", "trim", "toguid_string", "make_string",
+                "hash_sha1", "tohex", "format_ipv4", "format_bytes", "strcat_array", "strrep", "trim", "make_string",
                 "format_timespan", "format_datetime", "substring", "replace_string", "replace_regex", "replace", "translate",
-                "extractjson", "extract_json", "strcat_delim", "base64_encode_fromguid", "ipv6_compare_string", "parse_ipv4_mask",
-                "ipv4_netmask_suffix_string", "gettype", "unicode_codepoints_to_string", "zlib_decompress_from_base64_string",
-                "gzip_decompress_from_base64_string", "string_trim", "strcat", "replace_strings", "format_ipv4_mask", "punycode_from_string",
-                "current_principal", "current_principal_details_string", "current_database", "current_cluster_endpoint",
+                "extractjson", "extract_json", "strcat_delim", "base64_encode_fromguid", "parse_ipv6", "parse_ipv6_mask", "punycode_to_string",
+                "zlib_compress_to_base64_string", "gzip_compress_to_base64_string",
+                "gettype", "unicode_codepoints_to_string", "zlib_decompress_from_base64_string",
+                "gzip_decompress_from_base64_string", "strcat", "replace_strings", "format_ipv4_mask", "punycode_from_string",
+                "current_principal", "current_database", "current_cluster_endpoint",
             ],
             s(0...many, .fixed(.string))
         )
@@ -73,12 +74,12 @@ enum FunctionCatalog {
                 "bag_keys", "bag_merge", "bag_remove_keys", "bag_set_key", "array_sort_asc", "array_sort_desc", "array_concat",
                 "array_slice", "array_reverse", "array_shift_left", "array_shift_right", "array_rotate_left", "array_rotate_right",
                 "array_split", "array_iff", "array_iif", "set_intersect", "set_difference", "set_union", "extract_all",
-                "geo_info_from_ip_address", "zip", "base64_decode_toarray", "base64_decode_toguid_array", "series_decompose_anomalies",
+                "geo_info_from_ip_address", "zip", "base64_decode_toarray", "series_decompose_anomalies",
                 "series_decompose", "series_stats_dynamic", "series_fir", "series_iir", "series_fill_linear", "series_fill_const",
                 "series_fill_forward", "series_fill_backward", "series_outliers", "series_add", "series_subtract", "series_multiply",
                 "series_divide", "series_greater", "series_less", "series_abs", "series_periods_detect", "series_fit_line_dynamic",
                 "series_decompose_forecast", "unicode_codepoints_from_string", "extract_all_regex", "dynamic_to_json",
-                "current_principal_details", "range", "repeat", "regex_split", "parse_csv", "bag_zip", "treepath", "ipv6_parse", "column_names_of",
+                "current_principal_details", "range", "repeat", "regex_split", "parse_csv", "bag_zip", "treepath",
             ],
             s(0...many, .fixed(.dynamic))
         )
@@ -86,8 +87,8 @@ enum FunctionCatalog {
             [
                 "array_length", "strlen", "countof", "indexof", "indexof_regex", "string_size", "hash", "binary_and", "binary_or",
                 "binary_xor", "binary_not", "binary_shift_left", "binary_shift_right", "tolong", "array_index_of", "estimate_data_size",
-                "parse_ipv4", "datetime_diff", "bitset_count_ones", "hash_combine", "hash_xxhash64", "hash_many",
-                "ipv4_compare", "ipv6_compare", "row_number", "unixtime_seconds", "toint64",
+                "parse_ipv4", "parse_ipv4_mask", "datetime_diff", "bitset_count_ones", "hash_combine", "hash_xxhash64", "hash_many",
+                "ipv4_compare", "ipv6_compare", "row_number", "toint64",
                 "datetime_part", "dcount_hll",
             ],
             s(0...many, .fixed(.long))
@@ -127,7 +128,7 @@ enum FunctionCatalog {
             s(0...many, .fixed(.datetime))
         )
         add(["totimespan", "dayofweek", "make_timespan", "totime"], s(1...many, .fixed(.timespan)))
-        add(["toguid", "new_guid"], s(0...1, .fixed(.guid)))
+        add(["toguid", "new_guid", "base64_decode_toguid"], s(0...1, .fixed(.guid)))
         add(["todecimal", "parse_version"], s(1...1, .fixed(.decimal)))
         add(
             ["bin", "floor", "bin_at", "bin_auto", "row_cumsum", "prev", "next", "abs", "ceiling", "round"],

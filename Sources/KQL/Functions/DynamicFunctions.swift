@@ -2,18 +2,24 @@
 enum DynamicFunctions {
     typealias Function = ScalarLibrary.Function
 
+    /// The items of a dynamic array (or of a string holding one).
+    static func array(_ value: ScalarValue) -> [DynamicValue]? {
+        if case .dynamic(.array(let items)) = value { return items }
+        if case .string(let text) = value, case .array(let items)? = DynamicValue.parse(json: text) { return items }
+        return nil
+    }
+
+    /// A property bag (or a string holding one).
+    static func bag(_ value: ScalarValue) -> PropertyBag? {
+        if case .dynamic(.bag(let bag)) = value { return bag }
+        if case .string(let text) = value, case .bag(let bag)? = DynamicValue.parse(json: text) { return bag }
+        return nil
+    }
+
+    /// A dynamic value as the scalar it holds.
+    static func wrap(_ value: DynamicValue) -> ScalarValue { Conversions.dynamic(.dynamic(value)) }
+
     static func prepare(_ name: String) -> Function? {
-        func array(_ value: ScalarValue) -> [DynamicValue]? {
-            if case .dynamic(.array(let items)) = value { return items }
-            if case .string(let text) = value, case .array(let items)? = DynamicValue.parse(json: text) { return items }
-            return nil
-        }
-        func bag(_ value: ScalarValue) -> PropertyBag? {
-            if case .dynamic(.bag(let bag)) = value { return bag }
-            if case .string(let text) = value, case .bag(let bag)? = DynamicValue.parse(json: text) { return bag }
-            return nil
-        }
-        func wrap(_ value: DynamicValue) -> ScalarValue { Conversions.dynamic(.dynamic(value)) }
         switch name {
         case "parse_json", "todynamic", "parsejson": return { Conversions.parseJSON($0[0]) }
         case "dynamic_to_json": return { .string(Conversions.dynamic($0[0]).asDynamic.json) }

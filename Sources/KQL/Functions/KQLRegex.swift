@@ -20,6 +20,11 @@ struct KQLRegex {
         return Self.groups(match)
     }
 
+    /// Where each match lies in `text`.
+    func ranges(in text: Substring) -> [Range<String.Index>] {
+        text.matches(of: regex).map(\.range)
+    }
+
     func allMatches(_ text: String) -> [[String?]] {
         text.matches(of: regex).map(Self.groups)
     }

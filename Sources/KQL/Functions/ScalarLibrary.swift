@@ -12,6 +12,8 @@ enum ScalarLibrary {
         if let function = try TextFunctions.prepare(name, constants: constants, at: span) { return function }
         if let function = DateFunctions.prepare(name, now: now) { return function }
         if let function = DynamicFunctions.prepare(name) { return function }
+        if let function = ArrayFunctions.prepare(name) { return function }
+        if let function = EncodingFunctions.prepare(name) { return function }
         if let function = NetworkFunctions.prepare(name) { return function }
         if let function = SeriesFunctions.prepare(name) { return function }
         return general(name)
@@ -79,6 +81,22 @@ enum ScalarLibrary {
                 return .real(Math.pow(x, y))
             }
         case "pi": return { _ in .real(Double.pi) }
+        case "cos": return real { Glibc.cos($0) }
+        case "sin": return real { Glibc.sin($0) }
+        case "tan": return real { Glibc.tan($0) }
+        case "cot": return real { 1 / Glibc.tan($0) }
+        case "acos": return real { Glibc.acos($0) }
+        case "asin": return real { Glibc.asin($0) }
+        case "atan": return real { Glibc.atan($0) }
+        case "atan2":
+            return { args in
+                guard let y = Conversions.real(args[0]), let x = Conversions.real(args[1]) else { return .null }
+                return .real(Glibc.atan2(y, x))
+            }
+        case "degrees": return real { $0 * 180 / Double.pi }
+        case "radians": return real { $0 * Double.pi / 180 }
+        case "gamma": return real { Glibc.tgamma($0) }
+        case "loggamma": return real { Glibc.lgamma($0) }
         case "isnan": return { .bool(Conversions.real($0[0])?.isNaN ?? false) }
         case "isinf": return { .bool(Conversions.real($0[0])?.isInfinite ?? false) }
         case "isfinite": return { .bool(Conversions.real($0[0])?.isFinite ?? false) }
@@ -90,6 +108,7 @@ enum ScalarLibrary {
         case "binary_shift_left": return integers { $1 >= 0 && $1 < 64 ? $0 << $1 : 0 }
         case "binary_shift_right": return integers { $1 >= 0 && $1 < 64 ? $0 >> $1 : 0 }
         case "binary_not": return { Conversions.long($0[0]).map { .long(~$0) } ?? .null }
+        case "bitset_count_ones": return { Conversions.long($0[0]).map { .long(Int64($0.nonzeroBitCount)) } ?? .null }
         case "gettype":
             return { args in
                 switch args[0] {
@@ -110,7 +129,7 @@ enum ScalarLibrary {
                 return .long(limit > 0 ? Int64.random(in: 0..<limit) : 0)
             }
         case "estimate_data_size": return { args in .long(args.reduce(0) { $0 + Int64(Conversions.text($1).utf8.count) }) }
-        case "hash":
+        case "hash", "hash_xxhash64":
             return { args in
                 let hash = Hashing.xxhash64(Conversions.text(args[0]))
                 guard args.count > 1, let modulo = Conversions.long(args[1]), modulo > 0 else { return .long(Int64(bitPattern: hash)) }

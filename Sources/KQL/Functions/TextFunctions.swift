@@ -103,6 +103,39 @@ enum TextFunctions {
                     )
                 )
             }
+        case "indexof_regex":
+            let compiled = try regex(1)
+            return { args in
+                guard let regex = compiled ?? (try? KQLRegex(text(args[1]), at: span)) else { return .null }
+                let source = text(args[0])
+                let scalars = source.unicodeScalars
+                let start = args.count > 2 ? (Conversions.long(args[2]) ?? 0) : 0
+                let length = args.count > 3 ? (Conversions.long(args[3]) ?? -1) : -1
+                let occurrence = args.count > 4 ? (Conversions.long(args[4]) ?? 1) : 1
+                guard start >= 0, length >= -1, occurrence > 0 else { return .null }
+                guard start <= scalars.count else { return .long(-1) }
+                let from = scalars.index(scalars.startIndex, offsetBy: Int(start))
+                let to =
+                    length < 0
+                    ? scalars.endIndex : scalars.index(from, offsetBy: Int(min(length, Int64(scalars.distance(from: from, to: scalars.endIndex)))))
+                let found = regex.ranges(in: source[from..<to])
+                guard found.count >= occurrence else { return .long(-1) }
+                return .long(Int64(scalars.distance(from: scalars.startIndex, to: found[Int(occurrence) - 1].lowerBound)))
+            }
+        case "regex_split":
+            let compiled = try regex(1)
+            return { args in
+                guard let regex = compiled ?? (try? KQLRegex(text(args[1]), at: span)) else { return .null }
+                let source = text(args[0])
+                var pieces: [DynamicValue] = []
+                var start = source.startIndex
+                for range in regex.ranges(in: Substring(source)) where !range.isEmpty {
+                    pieces.append(.string(String(source[start..<range.lowerBound])))
+                    start = range.upperBound
+                }
+                pieces.append(.string(String(source[start...])))
+                return .dynamic(.array(pieces))
+            }
         case "countof":
             return { args in
                 let source = text(args[0])
