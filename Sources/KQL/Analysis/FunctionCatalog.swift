@@ -78,7 +78,10 @@ enum FunctionCatalog {
                 "series_decompose", "series_stats_dynamic", "series_fir", "series_iir", "series_fill_linear", "series_fill_const",
                 "series_fill_forward", "series_fill_backward", "series_outliers", "series_add", "series_subtract", "series_multiply",
                 "series_divide", "series_greater", "series_less", "series_abs", "series_periods_detect", "series_fit_line_dynamic",
-                "series_decompose_forecast", "unicode_codepoints_from_string", "extract_all_regex", "dynamic_to_json",
+                "series_decompose_forecast", "series_pow", "series_greater_equals", "series_less_equals", "series_equals", "series_not_equals",
+                "series_sign", "series_floor", "series_ceiling", "series_exp", "series_log", "series_sin", "series_cos", "series_tan", "series_asin",
+                "series_acos", "series_atan", "series_cot", "series_stats", "series_fit_line", "unicode_codepoints_from_string", "extract_all_regex",
+                "dynamic_to_json",
                 "current_principal_details", "range", "repeat", "regex_split", "parse_csv", "bag_zip", "treepath",
             ],
             s(0...many, .fixed(.dynamic))

@@ -1,114 +1,182 @@
-/// Series analysis over the arrays `make-series` produces.
+import Glibc
+
+/// Functions over the numeric arrays `make-series` produces: element-wise arithmetic, gap filling, filters, and the
+/// analyses of ``SeriesAnalysis``.
 enum SeriesFunctions {
     typealias Function = ScalarLibrary.Function
 
     static func prepare(_ name: String) -> Function? {
-        switch name {
-        case "series_decompose_anomalies":
+        if let operation = binary[name] { return elementWise(operation) }
+        if let operation = unary[name] {
             return { args in
-                guard case .dynamic(.array(let items)) = args[0] else { return .null }
-                let values = items.map { Conversions.real(.dynamic($0)) ?? 0 }
-                let threshold = args.count > 1 ? (Conversions.real(args[1]) ?? 1.5) : 1.5
-                let seasonality = args.count > 2 ? Int(Conversions.long(args[2]) ?? -1) : -1
-                let trend = args.count > 3 ? Conversions.text(args[3]) : "avg"
-                let method = args.count > 5 ? Conversions.text(args[5]) : "ctukey"
-                let result = SeriesAnomalies.detect(values, threshold: threshold, seasonality: seasonality, trend: trend, method: method)
-                return .dynamic(
-                    .array([
-                        .array(result.flags.map { .long(Int64($0)) }), .array(result.scores.map(DynamicValue.real)),
-                        .array(result.baseline.map(DynamicValue.real)),
-                    ])
-                )
+                guard let items = DynamicFunctions.array(args[0]) else { return .null }
+                return .dynamic(.array(items.map { item in number(item).map(operation) ?? .null }))
+            }
+        }
+        switch name {
+        case "series_fill_const":
+            return { args in
+                guard let items = DynamicFunctions.array(args[0]) else { return .null }
+                let missing = args.count > 2 ? args[2].asDynamic : .null
+                return .dynamic(.array(items.map { $0 == missing || $0 == .null ? args[1].asDynamic : $0 }))
+            }
+        case "series_fill_forward", "series_fill_backward":
+            return { args in
+                guard var items = DynamicFunctions.array(args[0]) else { return .null }
+                let missing = args.count > 1 ? args[1].asDynamic : .null
+                let order = name == "series_fill_forward" ? Array(items.indices) : items.indices.reversed()
+                var last: DynamicValue?
+                for index in order {
+                    if items[index] == missing || items[index] == .null {
+                        if let last { items[index] = last }
+                    } else {
+                        last = items[index]
+                    }
+                }
+                return .dynamic(.array(items))
+            }
+        case "series_fill_linear": return fillLinear
+        case "series_fir":
+            return { args in
+                guard let items = DynamicFunctions.array(args[0]), let filter = DynamicFunctions.array(args[1]) else { return .null }
+                let normalize = args.count > 2 ? Conversions.boolean(args[2]) ?? true : true
+                let center = args.count > 3 ? Conversions.boolean(args[3]) ?? false : false
+                let result = SeriesFilters.fir(values(items), filter: values(filter), normalize: normalize, center: center)
+                return .dynamic(.array(result.map(DynamicValue.real)))
+            }
+        case "series_iir":
+            return { args in
+                guard let items = DynamicFunctions.array(args[0]), let numerators = DynamicFunctions.array(args[1]),
+                    let denominators = DynamicFunctions.array(args[2])
+                else { return .null }
+                guard let result = SeriesFilters.iir(values(items), numerators: values(numerators), denominators: values(denominators)) else {
+                    return .null
+                }
+                return .dynamic(.array(result.map(DynamicValue.real)))
             }
         default:
-            return nil
+            return SeriesAnalysis.prepare(name)
         }
+    }
+
+    /// A series element as a number (nil for nulls, text and nested values).
+    static func number(_ value: DynamicValue) -> Double? {
+        switch value {
+        case .long(let n): Double(n)
+        case .real(let x): x
+        case .bool(let b): b ? 1 : 0
+        default: nil
+        }
+    }
+
+    /// The elements as numbers, missing ones as 0.
+    static func values(_ items: [DynamicValue]) -> [Double] { items.map { number($0) ?? 0 } }
+
+    /// Results of an element-wise operation: integral where both elements are and the operation keeps integers.
+    private enum Operation: Sendable {
+        case arithmetic(@Sendable (Double, Double) -> Double, integral: (@Sendable (Int64, Int64) -> Int64)?)
+        case comparison(@Sendable (Double, Double) -> Bool)
+    }
+
+    private static let binary: [String: Operation] = [
+        "series_add": .arithmetic({ $0 + $1 }, integral: { $0 &+ $1 }),
+        "series_subtract": .arithmetic({ $0 - $1 }, integral: { $0 &- $1 }),
+        "series_multiply": .arithmetic({ $0 * $1 }, integral: { $0 &* $1 }),
+        "series_divide": .arithmetic({ $0 / $1 }, integral: nil),
+        "series_pow": .arithmetic({ Glibc.pow($0, $1) }, integral: nil),
+        "series_greater": .comparison({ $0 > $1 }), "series_greater_equals": .comparison({ $0 >= $1 }),
+        "series_less": .comparison({ $0 < $1 }), "series_less_equals": .comparison({ $0 <= $1 }),
+        "series_equals": .comparison({ $0 == $1 }), "series_not_equals": .comparison({ $0 != $1 }),
+    ]
+
+    private static let unary: [String: @Sendable (Double) -> DynamicValue] = [
+        "series_abs": { .real(abs($0)) }, "series_sign": { .real($0 > 0 ? 1 : ($0 < 0 ? -1 : 0)) },
+        "series_floor": { .real($0.rounded(.down)) }, "series_ceiling": { .real($0.rounded(.up)) },
+        "series_exp": { .real(Glibc.exp($0)) }, "series_log": { .real(Glibc.log($0)) },
+        "series_sin": { .real(Glibc.sin($0)) }, "series_cos": { .real(Glibc.cos($0)) }, "series_tan": { .real(Glibc.tan($0)) },
+        "series_asin": { .real(Glibc.asin($0)) }, "series_acos": { .real(Glibc.acos($0)) }, "series_atan": { .real(Glibc.atan($0)) },
+        "series_cot": { .real(1 / Glibc.tan($0)) },
+    ]
+
+    /// Two series (or a series and a number) combined element by element; the shorter series ends in nulls.
+    private static func elementWise(_ operation: Operation) -> Function {
+        { args in
+            let left = DynamicFunctions.array(args[0])
+            let right = DynamicFunctions.array(args[1])
+            guard left != nil || right != nil else { return .null }
+            let count = max(left?.count ?? 0, right?.count ?? 0)
+            func element(_ items: [DynamicValue]?, _ scalar: ScalarValue, _ index: Int) -> DynamicValue {
+                guard let items else { return scalar.asDynamic }
+                return index < items.count ? items[index] : .null
+            }
+            return .dynamic(
+                .array(
+                    (0..<count).map { index in
+                        let (a, b) = (element(left, args[0], index), element(right, args[1], index))
+                        guard let x = number(a), let y = number(b) else { return .null }
+                        switch operation {
+                        case .comparison(let compare): return .bool(compare(x, y))
+                        case .arithmetic(let combine, let integral):
+                            if let integral, case .long(let m) = a, case .long(let n) = b { return .long(integral(m, n)) }
+                            return .real(combine(x, y))
+                        }
+                    }
+                )
+            )
+        }
+    }
+
+    /// `series_fill_linear(series [, missing [, fill_edges [, constant]]])`: gaps interpolated between their known
+    /// neighbours; leading and trailing gaps take the nearest known value (or `constant` when edges are not filled).
+    private static func fillLinear(_ args: [ScalarValue]) -> ScalarValue {
+        guard var items = DynamicFunctions.array(args[0]) else { return .null }
+        let missing = args.count > 1 ? args[1].asDynamic : .null
+        let fillEdges = args.count > 2 ? Conversions.boolean(args[2]) ?? true : true
+        let edge = args.count > 3 ? args[3].asDynamic : missing
+        let known = items.indices.filter { items[$0] != missing && number(items[$0]) != nil }
+        guard let first = known.first, let last = known.last else { return .dynamic(.array(items)) }
+        let integral = known.allSatisfy { if case .long = items[$0] { true } else { false } }
+        for (start, end) in zip(known, known.dropFirst()) where end > start + 1 {
+            let (a, b) = (number(items[start])!, number(items[end])!)
+            for index in start + 1..<end {
+                let value = a + (b - a) * Double(index - start) / Double(end - start)
+                items[index] = integral && value == value.rounded() ? .long(Int64(value)) : .real(value)
+            }
+        }
+        for index in 0..<first { items[index] = fillEdges ? items[first] : edge }
+        for index in last + 1..<items.count { items[index] = fillEdges ? items[last] : edge }
+        return .dynamic(.array(items))
     }
 }
 
-/// Anomalies of a series as Kusto's `series_decompose_anomalies` finds them: the series is decomposed into a trend
-/// (`avg`, `linefit` or `none`) and a seasonal component (the period given, or detected by autocorrelation when -1),
-/// their sum is the baseline, and the residuals are scored with Tukey's fences (`ctukey`: 10th–90th percentiles,
-/// `tukey`: quartiles); a score beyond ±threshold flags the point.
-enum SeriesAnomalies {
-    struct Result {
-        var flags: [Int]
-        var scores: [Double]
-        var baseline: [Double]
-    }
-
-    static func detect(_ values: [Double], threshold: Double, seasonality: Int, trend: String, method: String) -> Result {
-        let count = values.count
-        guard count > 0 else { return Result(flags: [], scores: [], baseline: []) }
-        let trendLine = Self.trend(values, kind: trend)
-        let detrended = zip(values, trendLine).map { $0 - $1 }
-        let period = seasonality < 0 ? detectPeriod(detrended) : seasonality
-        var seasonal = [Double](repeating: 0, count: count)
-        if period > 1, period < count {
-            for phase in 0..<period {
-                let members = stride(from: phase, to: count, by: period).map { detrended[$0] }
-                let mean = members.reduce(0, +) / Double(members.count)
-                for index in stride(from: phase, to: count, by: period) { seasonal[index] = mean }
+/// Finite and infinite impulse response filters.
+enum SeriesFilters {
+    /// `y[i] = Σ filter[j]·x[i−j]` (values outside the series count as 0); `center` aligns the filter's middle with
+    /// `i`, `normalize` divides by the sum of the coefficients.
+    static func fir(_ values: [Double], filter: [Double], normalize: Bool, center: Bool) -> [Double] {
+        let sum = filter.reduce(0, +)
+        let scale = normalize && sum != 0 ? 1 / sum : 1
+        let offset = center ? (filter.count - 1) / 2 : 0
+        return values.indices.map { index in
+            var total = 0.0
+            for (j, coefficient) in filter.enumerated() {
+                let source = index + offset - j
+                if source >= 0, source < values.count { total += coefficient * values[source] }
             }
-        }
-        let baseline = zip(trendLine, seasonal).map { $0 + $1 }
-        let residuals = zip(values, baseline).map { $0 - $1 }
-        let sorted = residuals.sorted()
-        let (lowPercentile, highPercentile) = method == "tukey" ? (25.0, 75.0) : (10.0, 90.0)
-        let low = percentile(sorted, lowPercentile)
-        let high = percentile(sorted, highPercentile)
-        let spread = high - low
-        let scores = residuals.map { residual -> Double in
-            guard spread > 0 else { return 0 }
-            if residual > high { return (residual - high) / spread }
-            if residual < low { return (residual - low) / spread }
-            return 0
-        }
-        let flags = scores.map { $0 > threshold ? 1 : ($0 < -threshold ? -1 : 0) }
-        return Result(flags: flags, scores: scores, baseline: baseline)
-    }
-
-    private static func trend(_ values: [Double], kind: String) -> [Double] {
-        let count = Double(values.count)
-        switch kind {
-        case "none":
-            return [Double](repeating: 0, count: values.count)
-        case "linefit":
-            let meanX = (count - 1) / 2
-            let meanY = values.reduce(0, +) / count
-            var covariance = 0.0
-            var variance = 0.0
-            for (index, value) in values.enumerated() {
-                covariance += (Double(index) - meanX) * (value - meanY)
-                variance += (Double(index) - meanX) * (Double(index) - meanX)
-            }
-            let slope = variance > 0 ? covariance / variance : 0
-            return values.indices.map { meanY + slope * (Double($0) - meanX) }
-        default:
-            return [Double](repeating: values.reduce(0, +) / count, count: values.count)
+            return total * scale
         }
     }
 
-    /// The lag with the highest autocorrelation above 0.6, or 0 when none is that strong.
-    private static func detectPeriod(_ values: [Double]) -> Int {
-        let count = values.count
-        let energy = values.reduce(0) { $0 + $1 * $1 }
-        guard count >= 8, energy > 0 else { return 0 }
-        var best = (lag: 0, correlation: 0.6)
-        for lag in 2...(count / 2) {
-            var sum = 0.0
-            for index in lag..<count { sum += values[index] * values[index - lag] }
-            let correlation = sum / energy
-            if correlation > best.correlation { best = (lag, correlation) }
+    /// `a[0]·y[i] = Σ b[j]·x[i−j] − Σ_{j≥1} a[j]·y[i−j]`; nil when `a[0]` is 0.
+    static func iir(_ values: [Double], numerators: [Double], denominators: [Double]) -> [Double]? {
+        guard let a0 = denominators.first, a0 != 0 else { return nil }
+        var output = [Double](repeating: 0, count: values.count)
+        for index in values.indices {
+            var total = 0.0
+            for (j, b) in numerators.enumerated() where index - j >= 0 { total += b * values[index - j] }
+            for (j, a) in denominators.enumerated().dropFirst() where index - j >= 0 { total -= a * output[index - j] }
+            output[index] = total / a0
         }
-        return best.lag
-    }
-
-    private static func percentile(_ sorted: [Double], _ percentile: Double) -> Double {
-        let position = percentile / 100 * Double(sorted.count - 1)
-        let lower = Int(position.rounded(.down))
-        let upper = min(lower + 1, sorted.count - 1)
-        let fraction = position - Double(lower)
-        return sorted[lower] + (sorted[upper] - sorted[lower]) * fraction
+        return output
     }
 }
