@@ -312,7 +312,7 @@ extension Analyzer {
         }
         if function.hasPrefix("percentiles") {
             let base = arguments.first.flatMap(ColumnNaming.derived) ?? ""
-            for argument in arguments.dropFirst() {
+            for argument in arguments.dropFirst(function == "percentilesw" ? 2 : 1) {
                 let suffix = argument.kind == .literal(.long(0)) ? "0" : (ColumnNaming.derived(argument) ?? valueText(argument))
                 columns.append(ColumnSchema(name: "percentile_\(base)_\(suffix)", type: types.first.flatMap { $0 } ?? .dynamic))
             }

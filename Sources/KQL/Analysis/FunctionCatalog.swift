@@ -25,7 +25,9 @@ enum FunctionCatalog {
     static func resultType(_ signature: Signature, name: String, arguments: [Expression], types: [ScalarType?]) -> ScalarType? {
         switch signature.result {
         case .fixed(let type):
-            if name == "extract", arguments.count == 4, case .call(_, let typeArguments) = arguments[3].kind,
+            // `extract(…, typeof(T))` and `percentile_tdigest(…, typeof(T))` return T.
+            let typePosition = name == "extract" ? 3 : (name == "percentile_tdigest" ? 2 : -1)
+            if typePosition >= 0, arguments.count == typePosition + 1, case .call(_, let typeArguments) = arguments[typePosition].kind,
                 case .name(let typeName) = typeArguments.first?.kind
             {
                 return ScalarType(schemaName: typeName)
@@ -166,10 +168,11 @@ enum FunctionCatalog {
         add(
             [
                 "make_set", "make_set_if", "make_list", "make_list_if", "make_list_with_nulls", "make_bag", "make_bag_if", "makeset",
-                "makelist", "hll", "hll_merge", "tdigest", "tdigest_merge", "buildschema", "percentiles_array", "percentilesw_array",
+                "makelist", "hll", "hll_merge", "tdigest", "tdigest_merge", "merge_tdigest", "hll_if", "buildschema",
             ],
             s(1...3, .fixed(.dynamic))
         )
+        add(["percentiles_array", "percentilesw_array"], s(2...many, .fixed(.dynamic)))
         add(["arg_max", "arg_min", "argmax", "argmin", "percentiles", "percentilesw"], s(1...many, .argument(0)))
         return table
     }()

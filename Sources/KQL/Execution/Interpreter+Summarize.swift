@@ -138,7 +138,7 @@ struct AggregateCall {
         if function.hasPrefix("percentiles") {
             expanded = arguments
             let base = arguments.first.flatMap(ColumnNaming.derived) ?? ""
-            for argument in arguments.dropFirst() {
+            for argument in arguments.dropFirst(function == "percentilesw" ? 2 : 1) {
                 switch argument.kind {
                 case .literal(.long(let value)): outputNames.append("percentile_\(base)_\(value)")
                 case .literal(.real(let value)):
@@ -166,7 +166,7 @@ struct AggregateCall {
         self.outputNames = outputNames
         hiddenNames = outputNames.map { "\u{1}\($0)" }
         if function.hasPrefix("percentiles") {
-            valuePositions = [0]
+            valuePositions = function == "percentilesw" ? [0, 1] : [0]
             constantPositions = Array(expanded.indices)
         } else if function == "take_anyif" || function == "anyif" {
             valuePositions = [0, 1]
@@ -188,7 +188,7 @@ struct AggregateCall {
         if let condition, condition < arguments.count {
             valuePositions = Array(0..<condition) + [condition]
         } else {
-            valuePositions = Array(arguments.indices.prefix(function == "count" ? 0 : 1))
+            valuePositions = Array(arguments.indices.prefix(Self.valueCount(function)))
         }
     }
 
@@ -201,12 +201,21 @@ struct AggregateCall {
         }
     }
 
+    /// How many leading arguments of a single-value aggregate are per-row values (the rest are constants).
+    private static func valueCount(_ function: String) -> Int {
+        switch function {
+        case "count": 0
+        case "tdigest", "percentilesw_array": 2
+        default: 1
+        }
+    }
+
     /// Where the condition of an `…if` aggregate is among its arguments.
     private static func conditionPosition(_ function: String) -> Int? {
         switch function {
         case "countif": 0
         case "sumif", "avgif", "minif", "maxif", "dcountif", "count_distinctif", "make_set_if", "make_list_if", "make_bag_if", "stdevif",
-            "varianceif", "take_anyif", "anyif":
+            "varianceif", "take_anyif", "anyif", "hll_if":
             1
         default: nil
         }

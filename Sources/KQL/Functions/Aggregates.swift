@@ -11,6 +11,10 @@ enum Aggregates {
     /// The aggregator for `name` whose (non-`*`) arguments have `types`; `outputs` is how many columns it yields.
     static func make(_ name: String, types: [ScalarType], constants: [ScalarValue?]) -> (any Aggregator)? {
         let first = types.first ?? .long
+        /// The sketch precision for the accuracy level at argument `index`.
+        func precision(_ index: Int) -> Int {
+            DistinctSketch.precision(accuracy: index < constants.count ? constants[index].flatMap(Conversions.long) : nil)
+        }
         func limit(_ index: Int) -> Int {
             index < constants.count ? Int(constants[index].flatMap(Conversions.long) ?? 1_048_576) : 1_048_576
         }
@@ -31,8 +35,14 @@ enum Aggregates {
         case "max": return ExtremeAggregator(type: first, maximum: true, conditional: false)
         case "minif": return ExtremeAggregator(type: first, maximum: false, conditional: true)
         case "maxif": return ExtremeAggregator(type: first, maximum: true, conditional: true)
-        case "dcount", "count_distinct": return DistinctCountAggregator(conditional: false)
-        case "dcountif", "count_distinctif": return DistinctCountAggregator(conditional: true)
+        case "dcount", "count_distinct": return SketchAggregator(input: .values, output: .estimate, precision: precision(1), conditional: false)
+        case "dcountif", "count_distinctif":
+            return SketchAggregator(input: .values, output: .estimate, precision: precision(2), conditional: true)
+        case "hll": return SketchAggregator(input: .values, output: .sketch, precision: precision(1), conditional: false)
+        case "hll_if": return SketchAggregator(input: .values, output: .sketch, precision: precision(2), conditional: true)
+        case "hll_merge": return SketchAggregator(input: .sketches, output: .sketch, precision: precision(1), conditional: false)
+        case "tdigest": return DigestAggregator(type: first, merging: false)
+        case "tdigest_merge", "merge_tdigest": return DigestAggregator(type: first, merging: true)
         case "make_set", "makeset": return CollectAggregator(kind: .set, limit: limit(1), conditional: false)
         case "make_set_if": return CollectAggregator(kind: .set, limit: limit(2), conditional: true)
         case "make_list", "makelist": return CollectAggregator(kind: .list, limit: limit(1), conditional: false)
@@ -50,6 +60,16 @@ enum Aggregates {
             return PercentileAggregator(type: first, percentiles: constants.dropFirst().map { $0.flatMap(Conversions.real) ?? 50 })
         case "percentiles_array":
             return PercentileAggregator(type: first, percentiles: constants.dropFirst().map { $0.flatMap(Conversions.real) ?? 50 }, asArray: true)
+        case "percentilesw":
+            return PercentileAggregator(type: first, percentiles: constants.dropFirst(2).map { $0.flatMap(Conversions.real) ?? 50 }, weighted: true)
+        case "percentilesw_array":
+            return PercentileAggregator(
+                type: first,
+                percentiles: constants.dropFirst(2).map { $0.flatMap(Conversions.real) ?? 50 },
+                asArray: true,
+                weighted: true
+            )
+        case "buildschema": return SchemaAggregator()
         case "binary_all_or": return BitwiseAggregator(operation: { $0 | $1 })
         case "binary_all_and": return BitwiseAggregator(operation: { $0 & $1 })
         case "binary_all_xor": return BitwiseAggregator(operation: { $0 ^ $1 })
@@ -217,87 +237,6 @@ final class ExtremeAggregator: Aggregator {
 
 /// `dcount`: exact while a group has few values, then a HyperLogLog sketch (2^14 registers, about 0.8% standard
 /// error), so memory per group stays bounded as in Kusto.
-final class DistinctCountAggregator: Aggregator {
-    private let conditional: Bool
-    private var sets: [Set<UInt64>] = []
-    private var sketches: [Int: [UInt8]] = [:]
-    private static let exactLimit = 4096
-    private static let precision = 14
-
-    init(conditional: Bool) {
-        self.conditional = conditional
-    }
-
-    func add(groups: [Int32], groupCount: Int, arguments: [Vector]) {
-        if sets.count < groupCount { sets += Array(repeating: [], count: groupCount - sets.count) }
-        let values = arguments[0]
-        var hashes: [UInt64?] = []
-        if case .text(let codes, let strings) = values.storage {
-            var perCode = [UInt64?](repeating: nil, count: strings.count)
-            hashes = codes.map { code in
-                if let known = perCode[Int(code)] { return known }
-                let hash = Hashing.xxhash64(strings[Int(code)])
-                perCode[Int(code)] = hash
-                return hash
-            }
-        }
-        for (row, group) in groups.enumerated() where !conditional || Aggregates.passes(arguments, row) {
-            let hash: UInt64
-            if !hashes.isEmpty {
-                hash = hashes[row]!
-            } else {
-                let value = values.value(at: row)
-                if value.unwrapped == .null { continue }
-                hash = Hashing.xxhash64(Conversions.text(value) + "\u{1}\(Interpreter.type(of: value.unwrapped).rawValue)")
-            }
-            insert(hash, into: Int(group))
-        }
-    }
-
-    private func insert(_ hash: UInt64, into group: Int) {
-        if var sketch = sketches[group] {
-            Self.record(hash, in: &sketch)
-            sketches[group] = sketch
-            return
-        }
-        sets[group].insert(hash)
-        if sets[group].count > Self.exactLimit {
-            var sketch = [UInt8](repeating: 0, count: 1 << Self.precision)
-            for value in sets[group] { Self.record(value, in: &sketch) }
-            sketches[group] = sketch
-            sets[group] = []
-        }
-    }
-
-    private static func record(_ hash: UInt64, in sketch: inout [UInt8]) {
-        let index = Int(hash >> UInt64(64 - precision))
-        let rest = hash << UInt64(precision) | (1 << UInt64(precision - 1))
-        sketch[index] = max(sketch[index], UInt8(rest.leadingZeroBitCount + 1))
-    }
-
-    private static func estimate(_ sketch: [UInt8]) -> Int64 {
-        let m = Double(sketch.count)
-        var sum = 0.0
-        var zeros = 0
-        for register in sketch {
-            sum += 1 / Double(UInt64(1) << UInt64(register))
-            if register == 0 { zeros += 1 }
-        }
-        let alpha = 0.7213 / (1 + 1.079 / m)
-        let raw = alpha * m * m / sum
-        if raw <= 2.5 * m, zeros > 0 { return Int64((m * Math.log(m / Double(zeros))).rounded()) }
-        return Int64(raw.rounded())
-    }
-
-    func finish(groupCount: Int) -> [Vector] {
-        let counts = (0..<groupCount).map { group -> Int64 in
-            if let sketch = sketches[group] { return Self.estimate(sketch) }
-            return group < sets.count ? Int64(sets[group].count) : 0
-        }
-        return [Vector(.long, .integers(counts, nulls: nil))]
-    }
-}
-
 /// `make_set`, `make_list`, `make_list_with_nulls`, `make_bag` (and `_if` forms), each bounded by its size limit.
 final class CollectAggregator: Aggregator {
     enum Kind { case set, list, listWithNulls, bag }
@@ -459,31 +398,46 @@ final class AnyAggregator: Aggregator {
 
 /// `percentile(s)`: nearest-rank percentiles of each group's values (Kusto estimates them; exact values lie within
 /// its error).
+/// `percentile(s)` and `percentilesw` (weighted), nearest rank: the smallest value whose cumulative weight reaches
+/// the percentile of the total.
 final class PercentileAggregator: Aggregator {
     private let type: ScalarType
     private let percentiles: [Double]
     private let asArray: Bool
-    private var values: [[Double]] = []
+    private let weighted: Bool
+    private var values: [[(value: Double, weight: Int64)]] = []
 
-    init(type: ScalarType, percentiles: [Double], asArray: Bool = false) {
+    init(type: ScalarType, percentiles: [Double], asArray: Bool = false, weighted: Bool = false) {
         self.type = type
         self.percentiles = percentiles
         self.asArray = asArray
+        self.weighted = weighted
     }
 
     func add(groups: [Int32], groupCount: Int, arguments: [Vector]) {
         if values.count < groupCount { values += Array(repeating: [], count: groupCount - values.count) }
         for (row, group) in groups.enumerated() {
-            if let value = Conversions.real(arguments[0].value(at: row)) { values[Int(group)].append(value) }
+            guard let value = Conversions.real(arguments[0].value(at: row)) else { continue }
+            let weight = weighted ? Conversions.long(arguments[1].value(at: row)) ?? 0 : 1
+            if weight > 0 { values[Int(group)].append((value, weight)) }
         }
     }
 
     func finish(groupCount: Int) -> [Vector] {
-        let sorted = (0..<groupCount).map { group in group < values.count ? values[group].sorted() : [] }
-        func pick(_ group: [Double], _ percentile: Double) -> ScalarValue {
+        let sorted = (0..<groupCount).map { group in group < values.count ? values[group].sorted { $0.value < $1.value } : [] }
+        func pick(_ group: [(value: Double, weight: Int64)], _ percentile: Double) -> ScalarValue {
             guard !group.isEmpty else { return .null }
-            let rank = Int((percentile / 100 * Double(group.count)).rounded(.up)) - 1
-            let value = group[min(max(rank, 0), group.count - 1)]
+            let total = group.reduce(Int64(0)) { $0 + $1.weight }
+            let rank = max(1, Int64((percentile / 100 * Double(total)).rounded(.up)))
+            var cumulative: Int64 = 0
+            var value = group[group.count - 1].value
+            for entry in group {
+                cumulative += entry.weight
+                if cumulative >= rank {
+                    value = entry.value
+                    break
+                }
+            }
             return type == .real || type == .decimal ? .real(value) : Vector.integral(Int64(value), type)
         }
         if asArray {
@@ -494,6 +448,64 @@ final class PercentileAggregator: Aggregator {
             for group in sorted { builder.append(pick(group, percentile)) }
             return builder.build()
         }
+    }
+}
+
+/// `buildschema(Dynamic)`: the union of the values' shapes — a bag's keys with the schema of their values, an
+/// array as `{"indexer": schema}`, a scalar as its type name, several shapes at one place as an array of them.
+final class SchemaAggregator: Aggregator {
+    private var schemas: [DynamicValue?] = []
+
+    func add(groups: [Int32], groupCount: Int, arguments: [Vector]) {
+        if schemas.count < groupCount { schemas += Array(repeating: nil, count: groupCount - schemas.count) }
+        for (row, group) in groups.enumerated() {
+            guard case .dynamic(let value) = Conversions.dynamic(arguments[0].value(at: row)), value != .null else { continue }
+            schemas[Int(group)] = Self.union(schemas[Int(group)], Self.schema(of: value))
+        }
+    }
+
+    func finish(groupCount: Int) -> [Vector] {
+        [Vector(.dynamic, .values((0..<groupCount).map { $0 < schemas.count ? schemas[$0].map(ScalarValue.dynamic) ?? .null : .null }))]
+    }
+
+    private static func schema(of value: DynamicValue) -> DynamicValue? {
+        switch value {
+        case .null: return nil
+        case .bool: return .string("bool")
+        case .long: return .string("long")
+        case .real: return .string("double")
+        case .string: return .string("string")
+        case .array(let items):
+            let element = items.reduce(DynamicValue?.none) { union($0, schema(of: $1)) }
+            return .bag(PropertyBag([("indexer", element ?? .null)]))
+        case .bag(let bag):
+            var result = PropertyBag()
+            for (key, member) in bag.members {
+                if let shape = schema(of: member) { result[key] = shape }
+            }
+            return .bag(result)
+        }
+    }
+
+    private static func union(_ a: DynamicValue?, _ b: DynamicValue?) -> DynamicValue? {
+        guard let a else { return b }
+        guard let b, a != b else { return a }
+        func alternatives(_ schema: DynamicValue) -> [DynamicValue] {
+            if case .array(let items) = schema { return items }
+            return [schema]
+        }
+        var options = alternatives(a)
+        for option in alternatives(b) {
+            if case .bag(let incoming) = option, let index = options.firstIndex(where: { if case .bag = $0 { true } else { false } }),
+                case .bag(var existing) = options[index]
+            {
+                for (key, member) in incoming.members { existing[key] = union(existing[key], member) }
+                options[index] = .bag(existing)
+            } else if !options.contains(option) {
+                options.append(option)
+            }
+        }
+        return options.count == 1 ? options[0] : .array(options)
     }
 }
 
