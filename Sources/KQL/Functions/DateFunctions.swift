@@ -9,6 +9,11 @@ enum DateFunctions {
         func span(_ value: ScalarValue) -> Int64? { Conversions.timespan(value) }
         let day = DateTimeTicks.perDay
         switch name {
+        case "datetime_utc_to_local", "datetime_local_to_utc":
+            return { args in
+                guard let ticks = date(args[0]), let zone = TimeZone.named(Conversions.text(args[1])) else { return .null }
+                return .datetime(name == "datetime_utc_to_local" ? zone.local(fromUTC: ticks) : zone.utc(fromLocal: ticks))
+            }
         case "now": return { args in .datetime(now + (args.first.flatMap(span) ?? 0)) }
         case "ago": return { args in span(args[0]).map { .datetime(now - $0) } ?? .null }
         case "todatetime", "todate": return { date($0[0]).map(ScalarValue.datetime) ?? .null }

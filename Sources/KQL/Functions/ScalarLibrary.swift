@@ -15,6 +15,7 @@ enum ScalarLibrary {
         if let function = ArrayFunctions.prepare(name) { return function }
         if let function = EncodingFunctions.prepare(name) { return function }
         if let function = SketchFunctions.prepare(name) { return function }
+        if let function = GeoFunctions.prepare(name) { return function }
         if let function = NetworkFunctions.prepare(name) { return function }
         if let function = SeriesFunctions.prepare(name) { return function }
         return general(name)
