@@ -22,6 +22,7 @@ enum DynamicFunctions {
     static func prepare(_ name: String) -> Function? {
         switch name {
         case "parse_json", "todynamic", "parsejson": return { Conversions.parseJSON($0[0]) }
+        case "parse_xml": return { XMLConversion.parse(Conversions.text($0[0])).map(ScalarValue.dynamic) ?? .null }
         case "dynamic_to_json": return { .string(Conversions.dynamic($0[0]).asDynamic.json) }
         case "array_length": return { args in array(args[0]).map { .long(Int64($0.count)) } ?? .null }
         case "pack_array": return { .dynamic(.array($0.map(\.asDynamic))) }
