@@ -5,7 +5,7 @@ import Testing
 
 /// `datetime_utc_to_local` and `datetime_local_to_utc` read the system's zone files; without them (a machine
 /// without tzdata) the functions return null and these cases are skipped.
-@Suite("Time zones", .enabled(if: FileManager.default.fileExists(atPath: TimeZone.directory + "/Europe/Berlin")))
+@Suite("Time zones", .enabled(if: FileManager.default.fileExists(atPath: ZoneInfo.directory + "/Europe/Berlin")))
 struct TimeZoneTests {
     private func run(_ query: String) throws -> [String] {
         let tables = GoldenTables(tables: [:])

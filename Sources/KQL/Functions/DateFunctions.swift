@@ -11,7 +11,7 @@ enum DateFunctions {
         switch name {
         case "datetime_utc_to_local", "datetime_local_to_utc":
             return { args in
-                guard let ticks = date(args[0]), let zone = TimeZone.named(Conversions.text(args[1])) else { return .null }
+                guard let ticks = date(args[0]), let zone = ZoneInfo.named(Conversions.text(args[1])) else { return .null }
                 return .datetime(name == "datetime_utc_to_local" ? zone.local(fromUTC: ticks) : zone.utc(fromLocal: ticks))
             }
         case "now": return { args in .datetime(now + (args.first.flatMap(span) ?? 0)) }

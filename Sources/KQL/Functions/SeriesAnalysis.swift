@@ -48,7 +48,7 @@ enum SeriesAnalysis {
         case "series_stats_dynamic", "series_stats":
             return { args in
                 guard let items = DynamicFunctions.array(args[0]) else { return .null }
-                let stats = Statistics(items.map(SeriesFunctions.number))
+                let stats = SeriesStatistics(items.map(SeriesFunctions.number))
                 return .dynamic(name == "series_stats" ? .array(stats.fields.map(\.1)) : .bag(PropertyBag(stats.fields)))
             }
         case "series_fit_line_dynamic", "series_fit_line":
@@ -226,7 +226,7 @@ struct LineFit {
 }
 
 /// `series_stats`' values over a series' numeric elements: extremes with their indices, mean, sample deviation.
-struct Statistics {
+struct SeriesStatistics {
     var fields: [(String, DynamicValue)]
 
     init(_ numbers: [Double?]) {

@@ -4,7 +4,7 @@ import Synchronization
 
 /// IANA time zones read from the system's compiled zone files (`/usr/share/zoneinfo`, TZif per RFC 8536), for
 /// `datetime_utc_to_local` and `datetime_local_to_utc`. Zones are read once and cached.
-struct TimeZone: Sendable {
+struct ZoneInfo: Sendable {
     /// Unix seconds at which the offset changes, ascending, and the UTC offset (seconds) from each on.
     private let transitions: [Int64]
     private let offsets: [Int64]
@@ -12,10 +12,10 @@ struct TimeZone: Sendable {
     private let initialOffset: Int64
 
     static let directory = "/usr/share/zoneinfo"
-    private static let cache = Mutex<[String: TimeZone?]>([:])
+    private static let cache = Mutex<[String: ZoneInfo?]>([:])
 
     /// The zone `name` (`Europe/Berlin`, `UTC`); nil for names the system does not have.
-    static func named(_ name: String) -> TimeZone? {
+    static func named(_ name: String) -> ZoneInfo? {
         if let cached = cache.withLock({ $0[name] }) { return cached }
         let zone = isSafeName(name) ? read(directory + "/" + name).flatMap(parse) : nil
         cache.withLock { $0[name] = zone }
@@ -53,8 +53,8 @@ struct TimeZone: Sendable {
     /// Zone names are paths below the zone directory: letters, digits, `_`, `-`, `+` and `/`, no `..`.
     private static func isSafeName(_ name: String) -> Bool {
         !name.isEmpty && !name.hasPrefix("/") && !name.contains("..")
-            && name.utf8.allSatisfy {
-                $0 < 0x80 && (Character(Unicode.Scalar($0)).isLetter || Character(Unicode.Scalar($0)).isNumber || "_-+/".utf8.contains($0))
+            && name.unicodeScalars.allSatisfy {
+                $0.isASCII && (Character($0).isLetter || Character($0).isNumber || "_-+/".unicodeScalars.contains($0))
             }
     }
 
@@ -72,7 +72,7 @@ struct TimeZone: Sendable {
     }
 
     /// The 64-bit (version 2+) data block of a TZif file.
-    private static func parse(_ bytes: [UInt8]) -> TimeZone? {
+    private static func parse(_ bytes: [UInt8]) -> ZoneInfo? {
         func integer(_ at: Int, _ size: Int) -> Int64? {
             guard at + size <= bytes.count else { return nil }
             let value = bytes[at..<at + size].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
@@ -101,6 +101,6 @@ struct TimeZone: Sendable {
             transitions.append(at)
             offsets.append(typeOffsets[type])
         }
-        return TimeZone(transitions: transitions, offsets: offsets, initialOffset: typeOffsets[0])
+        return ZoneInfo(transitions: transitions, offsets: offsets, initialOffset: typeOffsets[0])
     }
 }
