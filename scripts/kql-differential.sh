@@ -36,11 +36,15 @@ for line in open('$CORPUS'):
 " > "$WORK/queries.jsonl"
 echo "== OpenMTP"
 $MTP hunt --data-dir "$WORK/data" --tenant contoso.test --batch --results < "$WORK/queries.jsonl" > "$WORK/openmtp.jsonl"
+echo "== OpenMTP, the queries whose externaldata sources are unreachable, with an empty local copy of each source"
+python3 scripts/externaldata_stand_ins.py "$WORK/queries.jsonl" "$WORK/openmtp.jsonl" "$WORK/empty-sources" > "$WORK/offline-queries.jsonl"
+$MTP hunt --data-dir "$WORK/data" --tenant contoso.test --batch --externaldata-dir "$WORK/empty-sources" \
+  < "$WORK/offline-queries.jsonl" > "$WORK/openmtp-empty-sources.jsonl"
 echo "== duckdb-kql"
 "$VENV/bin/python" ../shared/tools/peers/kql_peers.py duckdb_kql --data "$WORK/export" --queries "$WORK/queries.jsonl" --results \
   > "$WORK/duckdb.jsonl" 2> "$WORK/duckdb.err"
 python3 scripts/kql_differential.py "$WORK/queries.jsonl" "$WORK/openmtp.jsonl" "$WORK/duckdb.jsonl" \
-  --verdicts docs/kql-differential-verdicts.json > "$WORK/section.md"
+  --verdicts docs/kql-differential-verdicts.json --empty-sources "$WORK/openmtp-empty-sources.jsonl" > "$WORK/section.md"
 python3 - "$WORK/section.md" <<'PY'
 import sys
 path = "docs/kql-coverage.md"

@@ -183,4 +183,49 @@ struct IngestTests {
         try await reloaded.ingest(back, tenantId: tenant)
         #expect(try await count(reloaded, "DeviceProcessEvents | where FileName == 'a.exe' | count") == 1)
     }
+
+    @Test("export across blocks: every row once and in order, the same text after a reimport, records wrap the same objects")
+    func exportAcrossBlocks() async throws {
+        let (hunting, _) = try service()
+        var settings = SimulatorTests.settings
+        settings.activity = 60
+        var simulator = Simulator(settings, catalog: try HuntingCatalog.bundled())
+        for day in 0..<settings.days {
+            let (batch, _) = simulator.batch(ofDay: day, catalog: try HuntingCatalog.bundled())
+            try await hunting.ingest(batch, tenantId: tenant)
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let export = EventExport(hunting: hunting)
+        let counts = try export.write(tenantId: tenant, to: folder)
+        let largest = try #require(counts.max { $0.value < $1.value })
+        #expect(largest.value > 2 * EventExport.blockRows, "the test needs a table spanning several blocks")
+
+        let jsonl = try String(contentsOf: folder.appendingPathComponent("\(largest.key).jsonl"), encoding: .utf8)
+        let lines = jsonl.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+        #expect(lines.count == largest.value)
+        #expect(lines == export.lines(of: largest.key, tenantId: tenant, format: .jsonl, limit: .max))
+
+        let (reloaded, _) = try service()
+        let back = try parse(Data(jsonl.utf8), .jsonl, table: largest.key)
+        #expect(back.problems.isEmpty)
+        try await reloaded.ingest(back, tenantId: tenant)
+        let again = folder.appendingPathComponent("again")
+        _ = try EventExport(hunting: reloaded).write(tenantId: tenant, to: again)
+        #expect(try String(contentsOf: again.appendingPathComponent("\(largest.key).jsonl"), encoding: .utf8) == jsonl)
+
+        let records = folder.appendingPathComponent("records")
+        _ = try export.write(tenantId: tenant, to: records, format: .streaming)
+        let recordLines = try String(contentsOf: records.appendingPathComponent("\(largest.key).records.jsonl"), encoding: .utf8)
+            .split(separator: "\n")
+        #expect(recordLines.count == lines.count)
+        for (record, line) in zip(recordLines, lines).prefix(3) + zip(recordLines, lines).suffix(3) {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(record.utf8)) as? [String: Any])
+            let row = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            #expect(object["category"] as? String == "AdvancedHunting-\(largest.key)")
+            #expect(object["tenantId"] as? String == tenant)
+            #expect(object["time"] as? String == row["Timestamp"] as? String)
+            #expect(NSDictionary(dictionary: object["properties"] as? [String: Any] ?? [:]).isEqual(to: row))
+        }
+    }
 }

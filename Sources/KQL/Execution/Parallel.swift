@@ -2,15 +2,18 @@ import Dispatch
 import Synchronization
 
 /// Work spread over the machine's cores.
-enum Parallel {
+package enum Parallel {
     /// `body` applied to every item, several at a time; results keep the items' order. The first error thrown wins.
-    static func map<T: Sendable, U: Sendable>(_ items: [T], _ body: @Sendable (T) throws(KQLError) -> U) throws(KQLError) -> [U] {
-        if items.count <= 1 { return try items.map { (item: T) throws(KQLError) -> U in try body(item) } }
-        let results = Mutex<[Result<U, KQLError>?]>(Array(repeating: nil, count: items.count))
+    package static func map<T: Sendable, U: Sendable, Failure: Error>(
+        _ items: [T],
+        _ body: @Sendable (T) throws(Failure) -> U
+    ) throws(Failure) -> [U] {
+        if items.count <= 1 { return try items.map { (item: T) throws(Failure) -> U in try body(item) } }
+        let results = Mutex<[Result<U, Failure>?]>(Array(repeating: nil, count: items.count))
         DispatchQueue.concurrentPerform(iterations: items.count) { index in
-            let outcome = Result { () throws(KQLError) -> U in try body(items[index]) }
+            let outcome = Result { () throws(Failure) -> U in try body(items[index]) }
             results.withLock { $0[index] = outcome }
         }
-        return try results.withLock { $0 }.map { (outcome: Result<U, KQLError>?) throws(KQLError) -> U in try outcome!.get() }
+        return try results.withLock { $0 }.map { (outcome: Result<U, Failure>?) throws(Failure) -> U in try outcome!.get() }
     }
 }

@@ -150,6 +150,11 @@ public struct JSONWriter: Sendable {
         }
     }
 
+    /// Appends text that is already JSON (or the punctuation between values) as it is.
+    public mutating func writeRaw(_ json: String) {
+        output += json
+    }
+
     public mutating func writeString(_ value: String) {
         output += "\""
         for scalar in value.unicodeScalars {
