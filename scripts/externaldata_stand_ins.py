@@ -4,7 +4,8 @@
 usage: externaldata_stand_ins.py QUERIES.jsonl OPENMTP.jsonl MIRROR_DIR > OFFLINE_QUERIES.jsonl
 
 For every query that `mtp hunt --batch` failed only because an externaldata source could not be read, writes an
-empty file at MIRROR_DIR/<host>/<path> for each http(s) URI in the query (the layout `--externaldata-dir` reads) and
+empty file at MIRROR_DIR/<host>/<path> (<path>index.html for a folder) for each http(s) URI in the query (the layout
+`--externaldata-dir` reads) and
 prints the query as a batch line. Run those lines again with `--externaldata-dir MIRROR_DIR`: each source then reads
 as zero rows, so what is left to fail is the rest of the query. The stand-ins hold no data, so the rows such a run
 returns say nothing about the real lists; only whether the query runs is measured.
@@ -30,7 +31,9 @@ def main():
         for uri in URI.findall(query["query"]):
             parts = urllib.parse.urlsplit(uri)
             path = urllib.parse.unquote(parts.path).lstrip("/")
-            if not parts.hostname or not path or path.endswith("/") or ".." in path.split("/"):
+            if not path or path.endswith("/"):
+                path += "index.html"
+            if not parts.hostname or ".." in path.split("/"):
                 continue
             target = os.path.join(mirror, parts.hostname, path)
             os.makedirs(os.path.dirname(target), exist_ok=True)

@@ -156,7 +156,9 @@ def main():
         ran_empty = sum(1 for r in rerun.values() if r.get("ok"))
         print(f"- the {network} queries again, each unreachable source replaced by an empty local file "
               f"(`scripts/externaldata_stand_ins.py`): {ran_empty} run without error, so {ran + ran_empty} of {bound} "
-              f"({100.0 * (ran + ran_empty) / max(bound, 1):.1f}%) execute once their sources can be read")
+              f"({100.0 * (ran + ran_empty) / max(bound, 1):.1f}%) execute once their sources can be read (a stand-in has "
+              f"no columns of its own, so a query naming columns that `bag_unpack` makes from a source's contents "
+              f"still fails)")
         for qid, result in rerun.items():
             if not result.get("ok"):
                 print(f"  - `{qid}` still fails: {str(result.get('error', ''))[:160]}")

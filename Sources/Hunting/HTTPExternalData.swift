@@ -7,8 +7,9 @@ import FoundationNetworking
 #endif
 
 /// Reads `externaldata` sources over HTTP(S), bounded in time and size; an unreachable network is a clear error.
-/// With a mirror folder, `https://host/a/b.csv` is read from `<mirror>/host/a/b.csv` when that file exists (the
-/// layout `wget --mirror` writes), so queries with threat-intelligence lists run on machines without internet.
+/// With a mirror folder, `https://host/a/b.csv` is read from `<mirror>/host/a/b.csv` when that file exists, and
+/// `https://host/a/` from `<mirror>/host/a/index.html` (the layout `wget --mirror` writes), so queries with
+/// threat-intelligence lists run on machines without internet.
 public struct HTTPExternalData: ExternalDataFetcher {
     public var mirror: URL?
     var timeout: TimeInterval = 30
@@ -25,7 +26,10 @@ public struct HTTPExternalData: ExternalDataFetcher {
         if let mirror, let host = url.host {
             // `..` in a URI must not reach files outside the mirror.
             let root = mirror.standardizedFileURL.path + "/"
-            let copy = mirror.appendingPathComponent(host).appendingPathComponent(url.path).standardizedFileURL
+            // `path(percentEncoded:)` keeps a trailing slash, which `path` drops.
+            let uriPath = url.path(percentEncoded: false)
+            let path = uriPath.isEmpty || uriPath.hasSuffix("/") ? uriPath + "index.html" : uriPath
+            let copy = mirror.appendingPathComponent(host).appendingPathComponent(path).standardizedFileURL
             if copy.path.hasPrefix(root), let data = FileManager.default.contents(atPath: copy.path) {
                 guard data.count <= maxBytes else { throw ExternalDataError("the mirrored copy is larger than \(maxBytes >> 20) MB") }
                 return String(decoding: data, as: UTF8.self)

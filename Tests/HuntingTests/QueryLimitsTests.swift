@@ -111,7 +111,7 @@ struct ExternalDataTests {
     let tenant = "00000000-0000-0000-0000-00000000000d"
     let now = Timestamp(iso8601: "2026-11-24T12:00:00Z")!
 
-    @Test("a URI with a copy in the mirror folder is read from it: CSV into typed columns")
+    @Test("a URI with a copy in the mirror folder is read from it: CSV into typed columns, a folder from its index.html")
     func mirrored() async throws {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("openmtp-mirror-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: base) }
@@ -127,6 +127,10 @@ struct ExternalDataTests {
         let response = try await hunting.run(query, tenantId: tenant, now: now)
         #expect(response.results.first?["sum_score"] == .int(12))
         #expect(response.results.first?["list_sha256"] == .array([.string("abc"), .string("d,ef")]))
+        // A URI naming a folder is read from its index.html, as wget --mirror saves it.
+        try "h1\nh2\n".write(to: folder.appendingPathComponent("index.html"), atomically: true, encoding: .utf8)
+        let listing = try await hunting.run(#"externaldata (h: string) ["https://lists.example.test/intel/"] | count"#, tenantId: tenant, now: now)
+        #expect(listing.results.first?["Count"] == .int(2))
         // A path climbing out of the mirror is not read from the disk.
         try "secret\n".write(to: base.appendingPathComponent("outside.csv"), atomically: true, encoding: .utf8)
         await #expect(throws: HuntingError.self) {
