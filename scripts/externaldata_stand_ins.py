@@ -5,8 +5,7 @@ usage: externaldata_stand_ins.py QUERIES.jsonl OPENMTP.jsonl MIRROR_DIR > OFFLIN
 
 For every query that `mtp hunt --batch` failed only because an externaldata source could not be read, writes an
 empty file at MIRROR_DIR/<host>/<path> (<path>index.html for a folder) for each http(s) URI in the query (the layout
-`--externaldata-dir` reads) and
-prints the query as a batch line. Run those lines again with `--externaldata-dir MIRROR_DIR`: each source then reads
+`--externaldata-dir` reads) and prints the query as a batch line. Run those lines again with `--externaldata-dir MIRROR_DIR`: each source then reads
 as zero rows, so what is left to fail is the rest of the query. The stand-ins hold no data, so the rows such a run
 returns say nothing about the real lists; only whether the query runs is measured.
 """

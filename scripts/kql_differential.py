@@ -26,6 +26,8 @@ import math
 import re
 import sys
 
+from externaldata_stand_ins import NETWORK_ERROR
+
 
 def load(path):
     out = {}
@@ -127,7 +129,7 @@ def main():
     both, agree, nonempty, disagreements = 0, 0, 0, []
     ran = sum(1 for r in ours.values() if r.get("ok"))
     bound = sum(1 for r in ours.values() if r.get("ok") or not str(r.get("error", "")).startswith("Query could not be parsed"))
-    network = sum(1 for r in ours.values() if not r.get("ok") and "externaldata: could not read" in str(r.get("error", "")))
+    network = sum(1 for r in ours.values() if not r.get("ok") and NETWORK_ERROR in str(r.get("error", "")))
     for qid, mine in ours.items():
         peer = theirs.get(qid)
         if not mine.get("ok") or not peer or not peer.get("ok"):

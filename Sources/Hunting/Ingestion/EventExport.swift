@@ -77,6 +77,8 @@ private struct RowBlock: Sendable {
 /// Encodes rows of one segment as JSON lines. Text columns are dictionary codes, so each distinct value is escaped
 /// once and its JSON reused for every row that holds it.
 private struct LineEncoder {
+    typealias Format = EventExport.Format
+
     let segment: Segment
     let format: Format
     /// `{"Name":` for the first column and `,"Name":` for the others.
@@ -84,9 +86,8 @@ private struct LineEncoder {
     /// The streaming record's members after `time` and before `properties`.
     private let recordMembers: String
     private let timeColumn: Int?
+    /// The JSON of each text value met so far, by column and dictionary code.
     private var escaped: [[UInt32: String]]
-
-    typealias Format = EventExport.Format
 
     init(segment: Segment, format: Format, tenantId: String) {
         self.segment = segment
