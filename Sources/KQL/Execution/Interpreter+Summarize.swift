@@ -41,47 +41,27 @@ extension Interpreter {
             finals.append((unique, rewritten, -1))
         }
 
-        // Aggregate chunk by chunk.
-        let groups = GroupTable(hasKeys: !keys.isEmpty, keyCount: keys.count)
-        var aggregators: [(any Aggregator)?] = Array(repeating: nil, count: calls.count)
-        var keyTypes: [ScalarType] = keys.map { _ in .dynamic }
+        // Aggregate chunk by chunk: on several cores each takes a run of consecutive chunks, and the partial tables
+        // fold together in order, so groups and order-sensitive aggregates (`make_list`, `take_any`) come out as
+        // in one pass.
         let chunks = rows.chunks.isEmpty ? [Chunk(computed: rows.schema.map { VectorBuilder(type: $0.type).build() }, count: 0)] : rows.chunks
-        for chunk in chunks {
-            try checkBudget(at: span)
-            let scope = RowScope(schema: rows.schema, chunk: chunk, environment: environment)
-            var keyVectors: [Vector] = []
-            for key in keys { keyVectors.append(try scalar(key.expression, in: scope)) }
-            keyTypes = keyVectors.map(\.type)
-            let ids = groups.assign(keyVectors, count: chunk.count)
-            try checkSize(rows: groups.count, columns: output.columns.count, at: span)
-            for (position, call) in calls.enumerated() {
-                // `arg_max(By, …)` reads its other columns only at each group's best row of the chunk.
-                var callScope = scope
-                var callIds = ids
-                if let maximum = call.argExtremeMaximum, call.arguments.count > 1 {
-                    let candidates = ArgExtremeAggregator.candidates(groups: ids, by: try scalar(call.arguments[0], in: scope), maximum: maximum)
-                    var narrowed = chunk
-                    narrowed.keep(candidates)
-                    callScope = RowScope(schema: rows.schema, chunk: narrowed, environment: environment)
-                    callIds = candidates.map { ids[Int($0)] }
-                }
-                var vectors: [Vector] = []
-                for argument in call.arguments { vectors.append(try scalar(argument, in: callScope)) }
-                if aggregators[position] == nil {
-                    guard
-                        let aggregator = Aggregates.make(
-                            call.function,
-                            types: vectors.map(\.type),
-                            constants: call.constantPositions.map { vectors[$0].constantValue }
-                        )
-                    else {
-                        throw KQLError(.unsupported, "The aggregation function '\(call.function)' is not supported by this engine yet.", at: span)
-                    }
-                    aggregators[position] = aggregator
-                }
-                aggregators[position]!.add(groups: callIds, groupCount: groups.count, arguments: call.valuePositions.map { vectors[$0] })
-            }
+        let width = output.columns.count
+        let aggregateCalls = calls
+        @Sendable func aggregate(_ run: Range<Int>) throws(KQLError) -> PartialAggregation {
+            try aggregateChunks(chunks[run], schema: rows.schema, keys: keys, calls: aggregateCalls, outputWidth: width, in: environment, at: span)
         }
+        let runs = Parallel.runs(chunks.count)
+        let partial: PartialAggregation
+        if runs.count > 1, let merged = PartialAggregation.merged(try Parallel.map(runs) { (run: Range<Int>) throws(KQLError) in try aggregate(run) })
+        {
+            partial = merged
+            try checkSize(rows: partial.groups.count, columns: width, at: span)
+        } else {
+            partial = try aggregate(0..<chunks.count)
+        }
+        let groups = partial.groups
+        let keyTypes = partial.keyTypes
+        let aggregators = partial.aggregators
         let groupCount = groups.count
         var columns = groups.keyColumns(types: keyTypes)
         var hidden: [ColumnSchema] = []
@@ -113,6 +93,58 @@ extension Interpreter {
             }
         }
         return Relation(schema: schema, columns: columns, count: groupCount)
+    }
+
+    /// The groups and aggregator states of consecutive chunks.
+    private func aggregateChunks(
+        _ chunks: ArraySlice<Chunk>,
+        schema: [ColumnSchema],
+        keys: [NamedExpression],
+        calls: [AggregateCall],
+        outputWidth: Int,
+        in environment: Environment,
+        at span: SourceSpan
+    ) throws(KQLError) -> PartialAggregation {
+        var partial = PartialAggregation(keyCount: keys.count, callCount: calls.count)
+        let groups = partial.groups
+        for chunk in chunks {
+            try checkBudget(at: span)
+            let scope = RowScope(schema: schema, chunk: chunk, environment: environment)
+            var keyVectors: [Vector] = []
+            for key in keys { keyVectors.append(try scalar(key.expression, in: scope)) }
+            partial.keyTypes = keyVectors.map(\.type)
+            let ids = groups.assign(keyVectors, count: chunk.count)
+            try checkSize(rows: groups.count, columns: outputWidth, at: span)
+            for (position, call) in calls.enumerated() {
+                // `arg_max(By, …)` reads its other columns only at each group's best row of the chunk.
+                var callScope = scope
+                var callIds = ids
+                if let maximum = call.argExtremeMaximum, call.arguments.count > 1 {
+                    let by = try scalar(call.arguments[0], in: scope)
+                    let candidates = ArgExtremeAggregator.candidates(groups: ids, groupCount: groups.count, by: by, maximum: maximum)
+                    var narrowed = chunk
+                    narrowed.keep(candidates)
+                    callScope = RowScope(schema: schema, chunk: narrowed, environment: environment)
+                    callIds = candidates.map { ids[Int($0)] }
+                }
+                var vectors: [Vector] = []
+                for argument in call.arguments { vectors.append(try scalar(argument, in: callScope)) }
+                if partial.aggregators[position] == nil {
+                    guard
+                        let aggregator = Aggregates.make(
+                            call.function,
+                            types: vectors.map(\.type),
+                            constants: call.constantPositions.map { vectors[$0].constantValue }
+                        )
+                    else {
+                        throw KQLError(.unsupported, "The aggregation function '\(call.function)' is not supported by this engine yet.", at: span)
+                    }
+                    partial.aggregators[position] = aggregator
+                }
+                partial.aggregators[position]!.add(groups: callIds, groupCount: groups.count, arguments: call.valuePositions.map { vectors[$0] })
+            }
+        }
+        return partial
     }
 }
 

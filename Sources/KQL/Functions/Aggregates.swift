@@ -2,6 +2,9 @@
 protocol Aggregator: AnyObject {
     /// Adds the rows of a chunk: `groups[row]` is the row's group; `arguments` are the call's argument vectors.
     func add(groups: [Int32], groupCount: Int, arguments: [Vector])
+    /// Folds in `other`, built over rows that follow this one's: its group `g` is this one's group `groups[g]`, of
+    /// `groupCount` in all now. False when `other` is of another kind or type and cannot be merged.
+    func merge(_ other: any Aggregator, groups: [Int32], groupCount: Int) -> Bool
     /// One vector per output column, one value per group.
     func finish(groupCount: Int) -> [Vector]
 }
@@ -70,9 +73,9 @@ enum Aggregates {
                 weighted: true
             )
         case "buildschema": return SchemaAggregator()
-        case "binary_all_or": return BitwiseAggregator(operation: { $0 | $1 })
-        case "binary_all_and": return BitwiseAggregator(operation: { $0 & $1 })
-        case "binary_all_xor": return BitwiseAggregator(operation: { $0 ^ $1 })
+        case "binary_all_or": return BitwiseAggregator(operation: .or)
+        case "binary_all_and": return BitwiseAggregator(operation: .and)
+        case "binary_all_xor": return BitwiseAggregator(operation: .xor)
         default: return nil
         }
     }
@@ -98,12 +101,23 @@ final class CountAggregator: Aggregator {
     }
 
     func add(groups: [Int32], groupCount: Int, arguments: [Vector]) {
-        if counts.count < groupCount { counts += Array(repeating: 0, count: groupCount - counts.count) }
+        grow(to: groupCount)
         if conditional {
             for (row, group) in groups.enumerated() where Aggregates.passes(arguments, row) { counts[Int(group)] += 1 }
         } else {
             for group in groups { counts[Int(group)] += 1 }
         }
+    }
+
+    func merge(_ other: any Aggregator, groups: [Int32], groupCount: Int) -> Bool {
+        guard let other = other as? CountAggregator else { return false }
+        grow(to: groupCount)
+        for (group, count) in other.counts.enumerated() { counts[Int(groups[group])] += count }
+        return true
+    }
+
+    private func grow(to groupCount: Int) {
+        if counts.count < groupCount { counts += Array(repeating: 0, count: groupCount - counts.count) }
     }
 
     func finish(groupCount: Int) -> [Vector] {
@@ -123,10 +137,7 @@ final class SumAggregator: Aggregator {
     }
 
     func add(groups: [Int32], groupCount: Int, arguments: [Vector]) {
-        if integers.count < groupCount {
-            integers += Array(repeating: 0, count: groupCount - integers.count)
-            reals += Array(repeating: 0, count: groupCount - reals.count)
-        }
+        grow(to: groupCount)
         let values = arguments[0]
         if case .integers(let longs, let nulls) = values.storage, type != .real, !conditional {
             for (row, group) in groups.enumerated() where nulls?[row] != true { integers[Int(group)] &+= longs[row] }
@@ -139,6 +150,23 @@ final class SumAggregator: Aggregator {
             } else if let integral = Conversions.long(value) {
                 integers[Int(group)] &+= integral
             }
+        }
+    }
+
+    func merge(_ other: any Aggregator, groups: [Int32], groupCount: Int) -> Bool {
+        guard let other = other as? SumAggregator, other.type == type else { return false }
+        grow(to: groupCount)
+        for (group, target) in groups.enumerated() where group < other.integers.count {
+            integers[Int(target)] &+= other.integers[group]
+            reals[Int(target)] += other.reals[group]
+        }
+        return true
+    }
+
+    private func grow(to groupCount: Int) {
+        if integers.count < groupCount {
+            integers += Array(repeating: 0, count: groupCount - integers.count)
+            reals += Array(repeating: 0, count: groupCount - reals.count)
         }
     }
 
@@ -169,12 +197,7 @@ final class MomentsAggregator: Aggregator {
     }
 
     func add(groups: [Int32], groupCount: Int, arguments: [Vector]) {
-        if counts.count < groupCount {
-            let extra = groupCount - counts.count
-            counts += Array(repeating: 0, count: extra)
-            means += Array(repeating: 0, count: extra)
-            squares += Array(repeating: 0, count: extra)
-        }
+        grow(to: groupCount)
         for (row, group) in groups.enumerated() where !conditional || Aggregates.passes(arguments, row) {
             guard let value = Conversions.real(arguments[0].value(at: row)) else { continue }
             let g = Int(group)
@@ -182,6 +205,30 @@ final class MomentsAggregator: Aggregator {
             let delta = value - means[g]
             means[g] += delta / counts[g]
             squares[g] += delta * (value - means[g])
+        }
+    }
+
+    /// Two runs' moments combine by Chan's formula for the pooled mean and squared deviations.
+    func merge(_ other: any Aggregator, groups: [Int32], groupCount: Int) -> Bool {
+        guard let other = other as? MomentsAggregator else { return false }
+        grow(to: groupCount)
+        for (group, target) in groups.enumerated() where group < other.counts.count && other.counts[group] > 0 {
+            let g = Int(target)
+            let (n, m) = (counts[g], other.counts[group])
+            let delta = other.means[group] - means[g]
+            counts[g] = n + m
+            means[g] += delta * m / (n + m)
+            squares[g] += other.squares[group] + delta * delta * n * m / (n + m)
+        }
+        return true
+    }
+
+    private func grow(to groupCount: Int) {
+        if counts.count < groupCount {
+            let extra = groupCount - counts.count
+            counts += Array(repeating: 0, count: extra)
+            means += Array(repeating: 0, count: extra)
+            squares += Array(repeating: 0, count: extra)
         }
     }
 
@@ -215,17 +262,31 @@ final class ExtremeAggregator: Aggregator {
     }
 
     func add(groups: [Int32], groupCount: Int, arguments: [Vector]) {
-        if best.count < groupCount { best += Array(repeating: .null, count: groupCount - best.count) }
+        grow(to: groupCount)
         for (row, group) in groups.enumerated() where !conditional || Aggregates.passes(arguments, row) {
-            let value = arguments[0].value(at: row)
-            if value == .null { continue }
-            let current = best[Int(group)]
-            if current == .null {
-                best[Int(group)] = value
-            } else if let order = ScalarOps.order(value, current), maximum ? order > 0 : order < 0 {
-                best[Int(group)] = value
-            }
+            offer(arguments[0].value(at: row), to: Int(group))
         }
+    }
+
+    func merge(_ other: any Aggregator, groups: [Int32], groupCount: Int) -> Bool {
+        guard let other = other as? ExtremeAggregator, other.type == type else { return false }
+        grow(to: groupCount)
+        for (group, value) in other.best.enumerated() { offer(value, to: Int(groups[group])) }
+        return true
+    }
+
+    private func offer(_ value: ScalarValue, to group: Int) {
+        if value == .null { return }
+        let current = best[group]
+        if current == .null {
+            best[group] = value
+        } else if let order = ScalarOps.order(value, current), maximum ? order > 0 : order < 0 {
+            best[group] = value
+        }
+    }
+
+    private func grow(to groupCount: Int) {
+        if best.count < groupCount { best += Array(repeating: .null, count: groupCount - best.count) }
     }
 
     func finish(groupCount: Int) -> [Vector] {
@@ -235,8 +296,6 @@ final class ExtremeAggregator: Aggregator {
     }
 }
 
-/// `dcount`: exact while a group has few values, then a HyperLogLog sketch (2^14 registers, about 0.8% standard
-/// error), so memory per group stays bounded as in Kusto.
 /// `make_set`, `make_list`, `make_list_with_nulls`, `make_bag` (and `_if` forms), each bounded by its size limit.
 final class CollectAggregator: Aggregator {
     enum Kind { case set, list, listWithNulls, bag }
@@ -255,29 +314,56 @@ final class CollectAggregator: Aggregator {
     }
 
     func add(groups: [Int32], groupCount: Int, arguments: [Vector]) {
-        if items.count < groupCount {
-            let extra = groupCount - items.count
-            items += Array(repeating: [], count: extra)
-            seen += Array(repeating: [], count: extra)
-            bags += Array(repeating: PropertyBag(), count: extra)
-        }
+        grow(to: groupCount)
         for (row, group) in groups.enumerated() where !conditional || Aggregates.passes(arguments, row) {
             let g = Int(group)
             let value = arguments[0].value(at: row)
             switch kind {
             case .bag:
                 guard case .dynamic(.bag(let bag)) = Conversions.parseJSON(value) else { continue }
-                for (key, member) in bag.members where bags[g][key] == nil && bags[g].count < limit { bags[g][key] = member }
+                include(bag, in: g)
             case .listWithNulls:
                 if items[g].count < limit { items[g].append(value.asDynamic) }
             case .list, .set:
-                if value.unwrapped == .null || items[g].count >= limit { continue }
-                let element = value.asDynamic
-                if kind == .set {
-                    guard seen[g].insert(element).inserted else { continue }
-                }
-                items[g].append(element)
+                if value.unwrapped != .null { include(value.asDynamic, in: g) }
             }
+        }
+    }
+
+    func merge(_ other: any Aggregator, groups: [Int32], groupCount: Int) -> Bool {
+        guard let other = other as? CollectAggregator, other.kind == kind else { return false }
+        grow(to: groupCount)
+        for (group, target) in groups.enumerated() where group < other.items.count {
+            let g = Int(target)
+            switch kind {
+            case .bag: include(other.bags[group], in: g)
+            case .listWithNulls: items[g] += other.items[group].prefix(max(0, limit - items[g].count))
+            case .list, .set: for element in other.items[group] { include(element, in: g) }
+            }
+        }
+        return true
+    }
+
+    /// A bag's keys not yet in the group's bag, while it has room.
+    private func include(_ bag: PropertyBag, in group: Int) {
+        for (key, member) in bag.members where bags[group][key] == nil && bags[group].count < limit { bags[group][key] = member }
+    }
+
+    /// A non-null element, while the group has room (and, for a set, when it is new).
+    private func include(_ element: DynamicValue, in group: Int) {
+        if items[group].count >= limit { return }
+        if kind == .set {
+            guard seen[group].insert(element).inserted else { return }
+        }
+        items[group].append(element)
+    }
+
+    private func grow(to groupCount: Int) {
+        if items.count < groupCount {
+            let extra = groupCount - items.count
+            items += Array(repeating: [], count: extra)
+            seen += Array(repeating: [], count: extra)
+            bags += Array(repeating: PropertyBag(), count: extra)
         }
     }
 
@@ -304,25 +390,42 @@ final class ArgExtremeAggregator: Aggregator {
     }
 
     func add(groups: [Int32], groupCount: Int, arguments: [Vector]) {
-        if best.count < groupCount {
-            best += Array(repeating: .null, count: groupCount - best.count)
-            rows += Array(repeating: [], count: groupCount - rows.count)
-        }
+        grow(to: groupCount)
         for (row, group) in groups.enumerated() {
             let g = Int(group)
             let value = arguments[0].value(at: row)
-            let isBetter: Bool
-            if value.unwrapped == .null {
-                isBetter = rows[g].isEmpty
-            } else if best[g].unwrapped == .null {
-                isBetter = true
-            } else {
-                isBetter = ScalarOps.order(value, best[g]).map { maximum ? $0 > 0 : $0 < 0 } ?? false
-            }
-            if isBetter {
+            if beats(value, g) {
                 best[g] = value
                 rows[g] = arguments.map { $0.value(at: row) }
             }
+        }
+    }
+
+    func merge(_ other: any Aggregator, groups: [Int32], groupCount: Int) -> Bool {
+        guard let other = other as? ArgExtremeAggregator, other.maximum == maximum, other.types == types else { return false }
+        grow(to: groupCount)
+        for (group, target) in groups.enumerated() where group < other.rows.count && !other.rows[group].isEmpty {
+            let g = Int(target)
+            if beats(other.best[group], g) {
+                best[g] = other.best[group]
+                rows[g] = other.rows[group]
+            }
+        }
+        return true
+    }
+
+    /// Whether a later row with `value` replaces the group's row: a null only fills an empty group, a value beats a
+    /// null, ties keep the earlier row.
+    private func beats(_ value: ScalarValue, _ group: Int) -> Bool {
+        if value.unwrapped == .null { return rows[group].isEmpty }
+        if best[group].unwrapped == .null { return true }
+        return ScalarOps.order(value, best[group]).map { maximum ? $0 > 0 : $0 < 0 } ?? false
+    }
+
+    private func grow(to groupCount: Int) {
+        if best.count < groupCount {
+            best += Array(repeating: .null, count: groupCount - best.count)
+            rows += Array(repeating: [], count: groupCount - rows.count)
         }
     }
 
@@ -335,35 +438,30 @@ final class ArgExtremeAggregator: Aggregator {
     }
 
     /// The rows of a chunk that can win: each group's first row with the largest (smallest) value, or its first row
-    /// when all its values are null.
-    static func candidates(groups: [Int32], by values: Vector, maximum: Bool) -> [Int32] {
-        var best: [Int32: Int32] = [:]
-        func better(_ row: Int, than current: Int) -> Bool {
-            let x = values.value(at: row)
-            let y = values.value(at: current)
-            if x.unwrapped == .null { return false }
-            if y.unwrapped == .null { return true }
-            return ScalarOps.order(x, y).map { maximum ? $0 > 0 : $0 < 0 } ?? false
-        }
+    /// when all its values are null. Groups are numbered densely below `groupCount`, so the best rows are an array.
+    static func candidates(groups: [Int32], groupCount: Int, by values: Vector, maximum: Bool) -> [Int32] {
+        var best = [Int32](repeating: -1, count: groupCount)
         if case .integers(let integers, nil) = values.storage {
             for (row, group) in groups.enumerated() {
-                if let current = best[group] {
-                    let (x, y) = (integers[row], integers[Int(current)])
-                    if maximum ? x > y : x < y { best[group] = Int32(row) }
-                } else {
-                    best[group] = Int32(row)
+                let current = best[Int(group)]
+                if current < 0 || (maximum ? integers[row] > integers[Int(current)] : integers[row] < integers[Int(current)]) {
+                    best[Int(group)] = Int32(row)
                 }
             }
         } else {
             for (row, group) in groups.enumerated() {
-                if let current = best[group] {
-                    if better(row, than: Int(current)) { best[group] = Int32(row) }
-                } else {
-                    best[group] = Int32(row)
+                let current = best[Int(group)]
+                if current < 0 {
+                    best[Int(group)] = Int32(row)
+                    continue
                 }
+                let x = values.value(at: row)
+                if x.unwrapped == .null { continue }
+                let y = values.value(at: Int(current))
+                if y.unwrapped == .null || ScalarOps.order(x, y).map({ maximum ? $0 > 0 : $0 < 0 }) ?? false { best[Int(group)] = Int32(row) }
             }
         }
-        return best.values.sorted()
+        return best.filter { $0 >= 0 }.sorted()
     }
 }
 
@@ -379,12 +477,25 @@ final class AnyAggregator: Aggregator {
     }
 
     func add(groups: [Int32], groupCount: Int, arguments: [Vector]) {
-        if rows.count < groupCount { rows += Array(repeating: [], count: groupCount - rows.count) }
+        grow(to: groupCount)
         let values = conditional ? Array(arguments.prefix(1)) : arguments
         for (row, group) in groups.enumerated() where rows[Int(group)].isEmpty {
             if conditional, !Aggregates.passes(arguments, row) { continue }
             rows[Int(group)] = values.map { $0.value(at: row) }
         }
+    }
+
+    func merge(_ other: any Aggregator, groups: [Int32], groupCount: Int) -> Bool {
+        guard let other = other as? AnyAggregator, other.types == types else { return false }
+        grow(to: groupCount)
+        for (group, target) in groups.enumerated() where group < other.rows.count && rows[Int(target)].isEmpty {
+            rows[Int(target)] = other.rows[group]
+        }
+        return true
+    }
+
+    private func grow(to groupCount: Int) {
+        if rows.count < groupCount { rows += Array(repeating: [], count: groupCount - rows.count) }
     }
 
     func finish(groupCount: Int) -> [Vector] {
@@ -396,10 +507,8 @@ final class AnyAggregator: Aggregator {
     }
 }
 
-/// `percentile(s)`: nearest-rank percentiles of each group's values (Kusto estimates them; exact values lie within
-/// its error).
 /// `percentile(s)` and `percentilesw` (weighted), nearest rank: the smallest value whose cumulative weight reaches
-/// the percentile of the total.
+/// the percentile of the total (Kusto estimates them; exact values lie within its error).
 final class PercentileAggregator: Aggregator {
     private let type: ScalarType
     private let percentiles: [Double]
@@ -415,12 +524,23 @@ final class PercentileAggregator: Aggregator {
     }
 
     func add(groups: [Int32], groupCount: Int, arguments: [Vector]) {
-        if values.count < groupCount { values += Array(repeating: [], count: groupCount - values.count) }
+        grow(to: groupCount)
         for (row, group) in groups.enumerated() {
             guard let value = Conversions.real(arguments[0].value(at: row)) else { continue }
             let weight = weighted ? Conversions.long(arguments[1].value(at: row)) ?? 0 : 1
             if weight > 0 { values[Int(group)].append((value, weight)) }
         }
+    }
+
+    func merge(_ other: any Aggregator, groups: [Int32], groupCount: Int) -> Bool {
+        guard let other = other as? PercentileAggregator, other.type == type else { return false }
+        grow(to: groupCount)
+        for (group, target) in groups.enumerated() where group < other.values.count { values[Int(target)] += other.values[group] }
+        return true
+    }
+
+    private func grow(to groupCount: Int) {
+        if values.count < groupCount { values += Array(repeating: [], count: groupCount - values.count) }
     }
 
     func finish(groupCount: Int) -> [Vector] {
@@ -457,11 +577,22 @@ final class SchemaAggregator: Aggregator {
     private var schemas: [DynamicValue?] = []
 
     func add(groups: [Int32], groupCount: Int, arguments: [Vector]) {
-        if schemas.count < groupCount { schemas += Array(repeating: nil, count: groupCount - schemas.count) }
+        grow(to: groupCount)
         for (row, group) in groups.enumerated() {
             guard case .dynamic(let value) = Conversions.dynamic(arguments[0].value(at: row)), value != .null else { continue }
             schemas[Int(group)] = Self.union(schemas[Int(group)], Self.schema(of: value))
         }
+    }
+
+    func merge(_ other: any Aggregator, groups: [Int32], groupCount: Int) -> Bool {
+        guard let other = other as? SchemaAggregator else { return false }
+        grow(to: groupCount)
+        for (group, schema) in other.schemas.enumerated() { schemas[Int(groups[group])] = Self.union(schemas[Int(groups[group])], schema) }
+        return true
+    }
+
+    private func grow(to groupCount: Int) {
+        if schemas.count < groupCount { schemas += Array(repeating: nil, count: groupCount - schemas.count) }
     }
 
     func finish(groupCount: Int) -> [Vector] {
@@ -509,20 +640,48 @@ final class SchemaAggregator: Aggregator {
     }
 }
 
+/// `binary_all_or`, `binary_all_and`, `binary_all_xor`.
 final class BitwiseAggregator: Aggregator {
-    private let operation: (Int64, Int64) -> Int64
+    enum Operation { case or, and, xor }
+
+    private let operation: Operation
     private var values: [Int64?] = []
 
-    init(operation: @escaping (Int64, Int64) -> Int64) {
+    init(operation: Operation) {
         self.operation = operation
     }
 
     func add(groups: [Int32], groupCount: Int, arguments: [Vector]) {
-        if values.count < groupCount { values += Array(repeating: nil, count: groupCount - values.count) }
+        grow(to: groupCount)
         for (row, group) in groups.enumerated() {
             guard let value = Conversions.long(arguments[0].value(at: row)) else { continue }
-            values[Int(group)] = values[Int(group)].map { operation($0, value) } ?? value
+            combine(value, into: Int(group))
         }
+    }
+
+    func merge(_ other: any Aggregator, groups: [Int32], groupCount: Int) -> Bool {
+        guard let other = other as? BitwiseAggregator, other.operation == operation else { return false }
+        grow(to: groupCount)
+        for (group, value) in other.values.enumerated() {
+            if let value { combine(value, into: Int(groups[group])) }
+        }
+        return true
+    }
+
+    private func combine(_ value: Int64, into group: Int) {
+        guard let current = values[group] else {
+            values[group] = value
+            return
+        }
+        switch operation {
+        case .or: values[group] = current | value
+        case .and: values[group] = current & value
+        case .xor: values[group] = current ^ value
+        }
+    }
+
+    private func grow(to groupCount: Int) {
+        if values.count < groupCount { values += Array(repeating: nil, count: groupCount - values.count) }
     }
 
     func finish(groupCount: Int) -> [Vector] {

@@ -202,7 +202,7 @@ final class SketchAggregator: Aggregator {
     }
 
     func add(groups: [Int32], groupCount: Int, arguments: [Vector]) {
-        if sketches.count < groupCount { sketches += Array(repeating: DistinctSketch(precision: precision), count: groupCount - sketches.count) }
+        grow(to: groupCount)
         let values = arguments[0]
         if input == .sketches {
             for (row, group) in groups.enumerated() {
@@ -210,27 +210,52 @@ final class SketchAggregator: Aggregator {
             }
             return
         }
-        var hashes: [UInt64?] = []
         if case .text(let codes, let strings) = values.storage {
-            var perCode = [UInt64?](repeating: nil, count: strings.count)
-            hashes = codes.map { code in
-                if let known = perCode[Int(code)] { return known }
-                let hash = Hashing.xxhash64(strings[Int(code)])
-                perCode[Int(code)] = hash
-                return hash
-            }
+            addText(codes, strings, groups: groups, groupCount: groupCount, arguments: arguments)
+            return
         }
         for (row, group) in groups.enumerated() where !conditional || Aggregates.passes(arguments, row) {
+            let value = values.value(at: row)
+            if value.unwrapped == .null { continue }
+            sketches[Int(group)].insert(Hashing.xxhash64(Conversions.text(value) + "\u{1}\(Interpreter.type(of: value.unwrapped).rawValue)"))
+        }
+    }
+
+    /// Text hashes once per distinct code of the chunk; a (group, code) pair the chunk already inserted is skipped
+    /// through a bitmap when the pairs number at most 32 per row (a few bytes per row), as grouping by device does.
+    private func addText(_ codes: [Int32], _ strings: TextValues, groups: [Int32], groupCount: Int, arguments: [Vector]) {
+        var perCode = [UInt64?](repeating: nil, count: strings.count)
+        let pairs = groupCount * strings.count
+        var seen = pairs <= 32 * max(codes.count, 2048) ? [UInt64](repeating: 0, count: (pairs + 63) / 64) : []
+        for (row, group) in groups.enumerated() where !conditional || Aggregates.passes(arguments, row) {
+            let code = Int(codes[row])
+            if !seen.isEmpty {
+                let pair = Int(group) * strings.count + code
+                let bit = UInt64(1) << UInt64(pair & 63)
+                if seen[pair >> 6] & bit != 0 { continue }
+                seen[pair >> 6] |= bit
+            }
             let hash: UInt64
-            if !hashes.isEmpty {
-                hash = hashes[row]!
+            if let known = perCode[code] {
+                hash = known
             } else {
-                let value = values.value(at: row)
-                if value.unwrapped == .null { continue }
-                hash = Hashing.xxhash64(Conversions.text(value) + "\u{1}\(Interpreter.type(of: value.unwrapped).rawValue)")
+                hash = Hashing.xxhash64(strings[code])
+                perCode[code] = hash
             }
             sketches[Int(group)].insert(hash)
         }
+    }
+
+    /// Sketches merge exactly: the union of exact hash sets, the maximum of HyperLogLog registers.
+    func merge(_ other: any Aggregator, groups: [Int32], groupCount: Int) -> Bool {
+        guard let other = other as? SketchAggregator, other.output == output, other.precision == precision else { return false }
+        grow(to: groupCount)
+        for (group, sketch) in other.sketches.enumerated() { sketches[Int(groups[group])].merge(sketch) }
+        return true
+    }
+
+    private func grow(to groupCount: Int) {
+        if sketches.count < groupCount { sketches += Array(repeating: DistinctSketch(precision: precision), count: groupCount - sketches.count) }
     }
 
     func finish(groupCount: Int) -> [Vector] {
@@ -254,7 +279,7 @@ final class DigestAggregator: Aggregator {
     }
 
     func add(groups: [Int32], groupCount: Int, arguments: [Vector]) {
-        if digests.count < groupCount { digests += Array(repeating: QuantileDigest(type: type), count: groupCount - digests.count) }
+        grow(to: groupCount)
         for (row, group) in groups.enumerated() {
             let value = arguments[0].value(at: row)
             if merging {
@@ -264,6 +289,17 @@ final class DigestAggregator: Aggregator {
                 digests[Int(group)].add(number, weight: weight)
             }
         }
+    }
+
+    func merge(_ other: any Aggregator, groups: [Int32], groupCount: Int) -> Bool {
+        guard let other = other as? DigestAggregator, other.type == type else { return false }
+        grow(to: groupCount)
+        for (group, digest) in other.digests.enumerated() { digests[Int(groups[group])].merge(digest) }
+        return true
+    }
+
+    private func grow(to groupCount: Int) {
+        if digests.count < groupCount { digests += Array(repeating: QuantileDigest(type: type), count: groupCount - digests.count) }
     }
 
     /// Numbers, datetimes and timespans as the digest's values (ticks for the latter two).
