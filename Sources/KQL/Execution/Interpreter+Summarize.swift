@@ -381,13 +381,22 @@ final class KeyInterner {
             }
         case .integers(let integers, let nulls):
             let type = vector.type
-            // Neighbouring rows often share a key (time bins of ordered rows): the last one is checked first.
+            // Neighbouring rows often share a key (time bins of ordered rows): the last one is checked first, then a
+            // direct-mapped cache of 256 recent values, so a chunk's time bins and other small key sets rarely hash.
             var last: (value: Int64, id: Int32)?
+            var cachedValues = [Int64](repeating: 0, count: 256)
+            var cachedIds = [Int32](repeating: -1, count: 256)
             return (0..<count).map { row in
                 if let nulls, nulls[row] { return null ?? add(.null) { null = $0 } }
                 let value = integers[row]
                 if let last, last.value == value { return last.id }
-                let id = self.integers[value] ?? add(Vector.integral(value, type)) { self.integers[value] = $0 }
+                let slot = Int((UInt64(bitPattern: value) &* 0x9E37_79B9_7F4A_7C15) >> 56)
+                var id = cachedIds[slot]
+                if id < 0 || cachedValues[slot] != value {
+                    id = self.integers[value] ?? add(Vector.integral(value, type)) { self.integers[value] = $0 }
+                    cachedValues[slot] = value
+                    cachedIds[slot] = id
+                }
                 last = (value, id)
                 return id
             }
