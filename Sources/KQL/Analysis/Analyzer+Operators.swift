@@ -275,7 +275,8 @@ extension Analyzer {
         var output = RowSchema(columns: [])
         for (index, item) in by.enumerated() {
             let type = scalar(item.expression, row: rows)
-            let name = item.names.first?.name ?? ColumnNaming.derived(item.expression) ?? output.unusedName("Column\(index + 1)")
+            // A derived name already taken by an earlier key gets a numeric suffix (`by A, tolower(A)` → A, A1).
+            let name = item.names.first?.name ?? output.unusedName(ColumnNaming.derived(item.expression) ?? "Column\(index + 1)")
             output.set(ColumnSchema(name: name, type: type ?? .dynamic))
         }
         let groupNames = Set(output.columns.map(\.name))

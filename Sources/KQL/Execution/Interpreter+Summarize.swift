@@ -11,7 +11,7 @@ extension Interpreter {
         var output = RowSchema(columns: [])
         var keyNames: [String] = []
         for (index, key) in keys.enumerated() {
-            let name = key.names.first?.name ?? ColumnNaming.derived(key.expression) ?? output.unusedName("Column\(index + 1)")
+            let name = key.names.first?.name ?? output.unusedName(ColumnNaming.derived(key.expression) ?? "Column\(index + 1)")
             keyNames.append(name)
             output.set(ColumnSchema(name: name, type: .dynamic))
         }
@@ -370,6 +370,11 @@ final class KeyInterner {
             return id
         }
         switch vector.storage {
+        case .constant(let value, _):
+            // Numbered as the same value in the type's usual layout, so a constant and a column agree on it.
+            var single = VectorBuilder(type: vector.type, capacity: 1)
+            single.append(value)
+            return [Int32](repeating: ids(single.build(), count: 1, insert: insert)[0], count: count)
         case .text(let codes, let strings):
             var translated = [Int32](repeating: .min, count: strings.count)
             return codes.map { code in
