@@ -1,6 +1,8 @@
 /// Operators that reshape rows: `mv-expand`, `mv-apply`, `parse`, `parse-kv`, `make-series`, `top-nested` and the
 /// `bag_unpack` plugin.
 extension Interpreter {
+    /// `mv-expand`: each chunk on its own (a row's expansion depends on that row alone), on every core; the other
+    /// columns keep their storage and repeat by row selection.
     func mvExpand(
         _ rows: Relation,
         _ items: [MvExpandItem],
@@ -9,18 +11,36 @@ extension Interpreter {
         in environment: Environment,
         at span: SourceSpan
     ) throws(KQLError) -> Relation {
-        let merged = try merge(rows, at: span)
-        guard let chunk = merged.chunks.first else {
-            return try expandedSchemaOnly(merged, items, itemIndex: itemIndex, in: environment)
+        guard !rows.chunks.isEmpty else { return try expandedSchemaOnly(rows, items, itemIndex: itemIndex, in: environment) }
+        let schema = rows.schema
+        let parts = try Parallel.map(rows.chunks) { (chunk: Chunk) throws(KQLError) -> (Chunk, [ColumnSchema]) in
+            try expand(chunk, schema: schema, items, itemIndex: itemIndex, limit: limit, in: environment, at: span)
         }
-        let scope = RowScope(schema: merged.schema, chunk: chunk, environment: environment)
+        try checkSize(rows: parts.reduce(0) { $0 + $1.0.count }, columns: items.count + 1, at: span)
+        return Relation(schema: parts[0].1, chunks: parts.map(\.0))
+    }
+
+    /// One chunk's rows expanded, with the output schema.
+    private func expand(
+        _ chunk: Chunk,
+        schema: [ColumnSchema],
+        _ items: [MvExpandItem],
+        itemIndex: String?,
+        limit: Int?,
+        in environment: Environment,
+        at span: SourceSpan
+    ) throws(KQLError) -> (Chunk, [ColumnSchema]) {
+        let scope = RowScope(schema: schema, chunk: chunk, environment: environment)
         var values: [Vector] = []
         for item in items { values.append(try scalar(item.expression, in: scope)) }
         var sources: [Int32] = []
         var expanded: [[ScalarValue]] = items.map { _ in [] }
         var indexes: [Int64] = []
         for row in 0..<chunk.count {
-            if row & 0x3FFF == 0 { try checkBudget(at: span) }
+            if row & 0x3FFF == 0 {
+                try checkBudget(at: span)
+                try checkSize(rows: sources.count, columns: items.count + 1, at: span)
+            }
             let lists = values.map { Self.elements(of: $0.value(at: row)) }
             var length = lists.map(\.count).max() ?? 0
             if let limit { length = min(length, limit) }
@@ -29,20 +49,19 @@ extension Interpreter {
                 for (index, list) in lists.enumerated() { expanded[index].append(position < list.count ? list[position] : .null) }
                 indexes.append(Int64(position))
             }
-            try checkSize(rows: sources.count, columns: items.count + 1, at: span)
         }
-        var output = RowSchema(columns: merged.schema)
-        let picked = sources
-        var columns = merged.schema.indices.map { index in Chunk.Column.deferred(DeferredVector { merged.column(index).gather(picked) }) }
+        var output = RowSchema(columns: schema)
+        var result = chunk
+        result.keep(sources)
         for (index, item) in items.enumerated() {
             let type = item.type.flatMap(ScalarType.init(schemaName:)) ?? .dynamic
             var builder = VectorBuilder(type: type, capacity: sources.count)
             for value in expanded[index] { builder.append(type == .dynamic ? value : Conversions.convert(value, to: type)) }
             let name = item.name?.name ?? ColumnNaming.derived(item.expression) ?? "Column\(index + 1)"
-            place(builder.build(), named: name, in: &output, &columns)
+            place(builder.build(), named: name, in: &output, &result.columns)
         }
-        if let itemIndex { place(Vector(.long, .integers(indexes, nulls: nil)), named: itemIndex, in: &output, &columns) }
-        return Relation(schema: output.columns, chunks: [Chunk(columns: columns, count: sources.count)])
+        if let itemIndex { place(Vector(.long, .integers(indexes, nulls: nil)), named: itemIndex, in: &output, &result.columns) }
+        return (result, output.columns)
     }
 
     private func place(_ vector: Vector, named name: String, in schema: inout RowSchema, _ columns: inout [Chunk.Column]) {
