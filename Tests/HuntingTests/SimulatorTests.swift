@@ -144,8 +144,61 @@ struct SimulatorTests {
         #expect(string(rule, "RawEventData")?.contains("payments.update@protonmail.test") == true)
         let ldap = rows.filter { $0.table == "IdentityQueryEvents" }
         #expect(ldap.contains { string($0, "Query")?.contains("servicePrincipalName=*") == true })
-        let tickets = rows.filter { $0.table == "IdentityLogonEvents" && string($0, "Protocol") == "Kerberos" }
+        // The Kerberoasting tickets: service tickets with RC4 encryption, unlike the estate's everyday AES logons.
+        let tickets = rows.filter { $0.table == "IdentityLogonEvents" && string($0, "AdditionalFields")?.contains("Rc4Hmac") == true }
         #expect(tickets.count == 3)
         #expect(Set(ldap.compactMap { string($0, "DeviceName") }) == Set(tickets.compactMap { string($0, "DeviceName") }))
+    }
+
+    @Test("everyday baseline: failed logons followed by the user's success, the domain's view of each, daily antivirus events")
+    func everydayBaseline() throws {
+        var settings = Self.settings
+        settings.devices = 40
+        settings.days = 3
+        let rows = try Self.rows(settings)
+        let logons = rows.filter { $0.table == "DeviceLogonEvents" }
+        let failures = logons.filter { string($0, "ActionType") == "LogonFailed" }
+        #expect(!failures.isEmpty)
+        for failure in failures {
+            #expect(string(failure, "FailureReason") == "InvalidUserNameOrPassword")
+            let success = logons.first {
+                string($0, "ActionType") == "LogonSuccess" && string($0, "DeviceId") == string(failure, "DeviceId")
+                    && string($0, "AccountSid") == string(failure, "AccountSid")
+                    && (string($0, "Timestamp") ?? "") > (string(failure, "Timestamp") ?? "")
+            }
+            #expect(success != nil, "a failed logon is followed by the user's successful one")
+        }
+        #expect(logons.contains { string($0, "LogonType") == "Unlock" })
+        let domain = rows.filter { $0.table == "IdentityLogonEvents" && string($0, "LogonType") == "Interactive" }
+        #expect(domain.filter { string($0, "ActionType") == "LogonFailed" }.count == failures.count)
+        #expect(
+            domain.filter { string($0, "ActionType") == "LogonSuccess" }.count == logons.filter { string($0, "LogonType") == "Interactive" }.count
+                - failures.count
+        )
+        let updates = rows.filter { $0.table == "DeviceEvents" && string($0, "ActionType") == "AntivirusDefinitionsUpdated" }
+        #expect(updates.count == settings.devices * settings.days)
+        #expect(updates.allSatisfy { string($0, "InitiatingProcessFileName") == "MsMpEng.exe" })
+    }
+
+    @Test("each message's UrlCount and AttachmentCount match its EmailUrlInfo and EmailAttachmentInfo rows; sign-ins in both tables")
+    func mailConsistency() throws {
+        let rows = try Self.rows()
+        var urls: [String: Int64] = [:]
+        var attachments: [String: Int64] = [:]
+        for row in rows {
+            guard let message = string(row, "NetworkMessageId") else { continue }
+            if row.table == "EmailUrlInfo" { urls[message, default: 0] += 1 }
+            if row.table == "EmailAttachmentInfo" { attachments[message, default: 0] += 1 }
+        }
+        let messages = rows.filter { $0.table == "EmailEvents" }
+        #expect(messages.count > Self.settings.users * Self.settings.days)
+        for message in messages {
+            let id = string(message, "NetworkMessageId") ?? ""
+            #expect(int(message, "UrlCount") == urls[id, default: 0], "\(id)")
+            #expect(int(message, "AttachmentCount") == attachments[id, default: 0], "\(id)")
+        }
+        #expect(urls.values.reduce(0, +) > 0 && attachments.values.reduce(0, +) > 1)
+        let signIns = rows.filter { $0.table == "EntraIdSignInEvents" }.map { string($0, "RequestId") }
+        #expect(rows.filter { $0.table == "AADSignInEventsBeta" }.map { string($0, "RequestId") } == signIns)
     }
 }

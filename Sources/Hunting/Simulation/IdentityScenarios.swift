@@ -8,7 +8,13 @@ extension Simulator {
 
     /// A benign interactive sign-in to Exchange Online from the office.
     mutating func signIn(_ user: SimulatedUser, at time: Int64, into day: inout DayBuilder) {
-        day.add("EntraIdSignInEvents", at: time, signInFields(user, ip: "203.0.113.10", country: "NL", city: "Amsterdam", errorCode: 0, risk: 0))
+        record(signInFields(user, ip: "203.0.113.10", country: "NL", city: "Amsterdam", errorCode: 0, risk: 0), at: time, into: &day)
+    }
+
+    /// A sign-in in `EntraIdSignInEvents` and in its predecessor `AADSignInEventsBeta`, which tenants still query.
+    private func record(_ fields: [(String, JSONValue)], at time: Int64, into day: inout DayBuilder) {
+        day.add("EntraIdSignInEvents", at: time, fields)
+        day.add("AADSignInEventsBeta", at: time, fields)
     }
 
     private mutating func signInFields(
@@ -43,10 +49,10 @@ extension Simulator {
         var time = beginning
         for _ in 0..<5 {
             time += Int64(random.int(20...90)) * DateTimeTicks.perSecond
-            day.add("EntraIdSignInEvents", at: time, signInFields(user, ip: Self.sprayIP, country: "LT", city: "Vilnius", errorCode: 50126, risk: 50))
+            record(signInFields(user, ip: Self.sprayIP, country: "LT", city: "Vilnius", errorCode: 50126, risk: 50), at: time, into: &day)
         }
         time += Int64(random.int(60...300)) * DateTimeTicks.perSecond
-        day.add("EntraIdSignInEvents", at: time, signInFields(user, ip: Self.sprayIP, country: "LT", city: "Vilnius", errorCode: 0, risk: 50))
+        record(signInFields(user, ip: Self.sprayIP, country: "LT", city: "Vilnius", errorCode: 0, risk: 50), at: time, into: &day)
         time += Int64(random.int(120...600)) * DateTimeTicks.perSecond
         let forwardTo = "payments.update@protonmail.test"
         let rule =

@@ -147,34 +147,6 @@ public struct Simulator {
 
     // MARK: Activity
 
-    private static let senders = [
-        "news@contoso-partners.test", "billing@fabrikam.test", "noreply@service.test", "hr@northwind.test", "team@tailspin.test",
-    ]
-    private static let subjects = ["Weekly update", "Invoice attached", "Meeting notes", "Your subscription", "Quarterly review", "Lunch on Friday?"]
-
-    private mutating func mail(for user: SimulatedUser, into day: inout DayBuilder) {
-        signIn(user, at: day.at(hour: random.int(7...9), random: &random), into: &day)
-        for _ in 0..<random.int(2...6) {
-            let sender = random.pick(Self.senders)
-            day.add(
-                "EmailEvents",
-                at: day.at(hour: random.int(7...18), random: &random),
-                [
-                    ("NetworkMessageId", .string(random.guid())),
-                    ("InternetMessageId", .string("<\(random.hex(16))@\(sender.split(separator: "@")[1])>")),
-                    ("SenderFromAddress", .string(sender)), ("SenderMailFromAddress", .string(sender)),
-                    ("SenderFromDomain", .string(String(sender.split(separator: "@")[1]))),
-                    ("SenderMailFromDomain", .string(String(sender.split(separator: "@")[1]))),
-                    ("SenderIPv4", .string("198.51.100.\(random.int(2...250))")), ("RecipientEmailAddress", .string(user.upn)),
-                    ("RecipientObjectId", .string(user.objectId)), ("Subject", .string(random.pick(Self.subjects))),
-                    ("EmailDirection", .string("Inbound")), ("DeliveryAction", .string("Delivered")), ("DeliveryLocation", .string("Inbox/folder")),
-                    ("AttachmentCount", .int(Int64(random.int(0...1)))), ("UrlCount", .int(Int64(random.int(0...3)))),
-                    ("EmailLanguage", .string("en")), ("ReportId", .string(random.guid())),
-                ]
-            )
-        }
-    }
-
     private static let destinations: [String: [String]] = [
         "chrome.exe": ["www.google.com", "github.com", "stackoverflow.com", "en.wikipedia.org", "news.ycombinator.com"],
         "msedge.exe": ["www.bing.com", "learn.microsoft.com", "portal.azure.com"],
@@ -203,7 +175,7 @@ public struct Simulator {
         serviceHosts[device.deviceId] = services
         background(on: device, services: services, into: &day)
         time += Int64(random.int(5...30)) * DateTimeTicks.perSecond
-        _ = start(
+        let engine = start(
             Binaries.defender,
             on: device,
             at: time,
@@ -213,18 +185,10 @@ public struct Simulator {
             parent: services,
             into: &day
         )
+        antivirusRoutine(on: device, engine: engine, into: &day)
         guard !device.isServer else { return }
-        time += Int64(random.int(60...900)) * DateTimeTicks.perSecond
-        day.add(
-            "DeviceLogonEvents",
-            at: time,
-            device: device,
-            [
-                ("ActionType", .string("LogonSuccess")), ("LogonType", .string("Interactive")), ("AccountDomain", .string(account.domain)),
-                ("AccountName", .string(account.name)), ("AccountSid", .string(account.sid)), ("Protocol", .string("Negotiate")),
-                ("IsLocalAdmin", .bool(false)), ("LogonId", .int(Int64(random.int(100_000...999_999)))), ("ReportId", .int(reportId(device))),
-            ]
-        )
+        time = interactiveLogon(on: device, as: account, at: time + Int64(random.int(60...900)) * DateTimeTicks.perSecond, into: &day)
+        workdayAccess(on: device, as: account, into: &day)
         let userinit = start(
             Binaries.userinit,
             on: device,

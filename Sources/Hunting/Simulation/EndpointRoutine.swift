@@ -1,0 +1,119 @@
+import KustoTime
+import OpenMTPModels
+
+/// The everyday events around a user's logon and the antivirus engine: a mistyped password now and then, the domain
+/// controller's view of each logon, unlocking after a break, file-share access, Defender's signature updates and
+/// scans. Hunting queries for brute force, failed logons or Defender health expect this baseline to be there.
+extension Simulator {
+    private static let fileServer = (name: "files01", ip: "10.0.0.7")
+
+    /// The interactive logon of `account` on a workstation at about `time`, preceded by a failed attempt on roughly
+    /// one day in ten; returns when the logon succeeded.
+    mutating func interactiveLogon(on device: SimulatedDevice, as account: SimulatedAccount, at time: Int64, into day: inout DayBuilder) -> Int64 {
+        var time = time
+        if random.chance(0.1) {
+            logon(on: device, as: account, type: "Interactive", at: time, failure: "InvalidUserNameOrPassword", into: &day)
+            domainLogon(from: device, as: account, type: "Interactive", at: time, failure: "WrongPassword", into: &day)
+            time += Int64(random.int(4...40)) * DateTimeTicks.perSecond
+        }
+        logon(on: device, as: account, type: "Interactive", at: time, failure: nil, into: &day)
+        domainLogon(from: device, as: account, type: "Interactive", at: time, failure: nil, into: &day)
+        return time
+    }
+
+    /// After the logon: an unlock after lunch on most days, and a few file-share sessions seen by the domain controller.
+    mutating func workdayAccess(on device: SimulatedDevice, as account: SimulatedAccount, into day: inout DayBuilder) {
+        if random.chance(0.7) {
+            logon(on: device, as: account, type: "Unlock", at: day.at(hour: random.int(12...14), random: &random), failure: nil, into: &day)
+        }
+        for _ in 0..<random.int(0...3) {
+            domainLogon(
+                from: device,
+                as: account,
+                type: "Resource access",
+                at: day.at(hour: random.int(9...17), random: &random),
+                failure: nil,
+                into: &day
+            )
+        }
+    }
+
+    /// Defender's engine: a signature update and a quick scan a day, as `DeviceEvents` rows of the engine process.
+    mutating func antivirusRoutine(on device: SimulatedDevice, engine: SimulatedProcess, into day: inout DayBuilder) {
+        let version = "1.421.\(1_000 + (day.dayStart / DateTimeTicks.perDay) % 1_000).0"
+        day.add(
+            "DeviceEvents",
+            at: engine.created + Int64(random.int(60...1_800)) * DateTimeTicks.perSecond,
+            device: device,
+            process: engine,
+            [
+                ("ActionType", .string("AntivirusDefinitionsUpdated")), ("ReportId", .int(reportId(device))),
+                ("AdditionalFields", .string(#"{"CurrentVersion":"\#(version)","PreviousVersion":"1.421.0.0","Engine":"1.1.24090.11"}"#)),
+            ]
+        )
+        let scanned = day.at(hour: random.int(11...15), random: &random)
+        day.add(
+            "DeviceEvents",
+            at: scanned,
+            device: device,
+            process: engine,
+            [
+                ("ActionType", .string("AntivirusScanCompleted")), ("ReportId", .int(reportId(device))),
+                ("AdditionalFields", .string(#"{"ScanTypeIndex":"1","ScanType":"Quick","DurationSeconds":"\#(random.int(40...400))"}"#)),
+            ]
+        )
+    }
+
+    private mutating func logon(
+        on device: SimulatedDevice,
+        as account: SimulatedAccount,
+        type: String,
+        at time: Int64,
+        failure: String?,
+        into day: inout DayBuilder
+    ) {
+        day.add(
+            "DeviceLogonEvents",
+            at: time,
+            device: device,
+            [
+                ("ActionType", .string(failure == nil ? "LogonSuccess" : "LogonFailed")), ("LogonType", .string(type)),
+                ("AccountDomain", .string(account.domain)), ("AccountName", .string(account.name)), ("AccountSid", .string(account.sid)),
+                ("Protocol", .string("Negotiate")), ("FailureReason", failure.map(JSONValue.string) ?? .null), ("IsLocalAdmin", .bool(false)),
+                ("LogonId", failure == nil ? .int(Int64(random.int(100_000...999_999))) : .null), ("ReportId", .int(reportId(device))),
+            ]
+        )
+    }
+
+    /// What Defender for Identity records of a Kerberos logon at the domain controller: the workstation logon itself,
+    /// or access to the file server.
+    private mutating func domainLogon(
+        from device: SimulatedDevice,
+        as account: SimulatedAccount,
+        type: String,
+        at time: Int64,
+        failure: String?,
+        into day: inout DayBuilder
+    ) {
+        let target = type == "Resource access" ? "\(Self.fileServer.name).\(world.domain)" : device.name
+        day.add(
+            "IdentityLogonEvents",
+            at: time + Int64(random.int(0...999)) * 10_000,
+            [
+                ("ActionType", .string(failure == nil ? "LogonSuccess" : "LogonFailed")), ("Application", .string("Active Directory")),
+                ("LogonType", .string(type)), ("Protocol", .string("Kerberos")), ("FailureReason", failure.map(JSONValue.string) ?? .null),
+                ("AccountName", .string(account.name)), ("AccountDomain", .string(world.domain)),
+                ("AccountUpn", account.upn.map(JSONValue.string) ?? .null), ("AccountSid", .string(account.sid)),
+                ("AccountObjectId", account.objectId.map(JSONValue.string) ?? .null), ("DeviceName", .string(device.name)),
+                ("DeviceType", .string("Desktop")), ("OSPlatform", .string(device.osPlatform)), ("IPAddress", .string(device.ip)),
+                ("DestinationDeviceName", .string("\(Self.domainController.name).\(world.domain)")),
+                ("DestinationIPAddress", .string(Self.domainController.ip)), ("DestinationPort", .int(88)),
+                ("TargetDeviceName", .string(target)), ("ReportId", .string(random.guid())),
+                (
+                    "AdditionalFields",
+                    .string(#"{"EncryptionType":"Aes256CtsHmacSha196","TargetIp":"\#(type == "Resource access" ? Self.fileServer.ip : device.ip)"}"#)
+                ),
+            ]
+        )
+    }
+}
