@@ -66,6 +66,7 @@ public struct Simulator {
             for device in world.devices {
                 snapshot(of: device, into: &day)
                 workday(on: device, into: &day)
+                if index == settings.days - 1 { softwareState(of: device, into: &day) }
             }
             if settings.attacks, index == settings.days - 1, let victim = world.devices.first(where: { !$0.isServer }),
                 let desktop = desktops[victim.deviceId]
@@ -358,6 +359,18 @@ struct DayBuilder {
     func at(hour: Int, random: inout SeededRandom) -> Int64 {
         dayStart + Int64(hour) * 3_600 * DateTimeTicks.perSecond + Int64(random.int(0...3_599)) * DateTimeTicks.perSecond
             + Int64(random.int(0...9_999_999))
+    }
+
+    /// A row of a table that holds current state rather than events (no `Timestamp`), about `device`.
+    mutating func addState(_ table: String, device: SimulatedDevice, _ fields: [(String, JSONValue)]) {
+        position += 1
+        emit(
+            IngestRow(
+                table: table,
+                position: position,
+                fields: [("DeviceId", .string(device.deviceId)), ("DeviceName", .string(device.name))] + fields
+            )
+        )
     }
 
     mutating func add(
