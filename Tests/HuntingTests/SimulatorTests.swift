@@ -183,6 +183,16 @@ struct SimulatorTests {
         let updates = rows.filter { $0.table == "DeviceEvents" && string($0, "ActionType") == "AntivirusDefinitionsUpdated" }
         #expect(updates.count == settings.devices * settings.days)
         #expect(updates.allSatisfy { string($0, "InitiatingProcessFileName") == "MsMpEng.exe" })
+        let actions = Set(rows.filter { $0.table == "DeviceEvents" }.compactMap { string($0, "ActionType") })
+        #expect(actions.isSuperset(of: ["AntivirusScanCompleted", "BrowserLaunchedToOpenUrl", "PowerShellCommand", "OpenProcessApiCall"]))
+        let cradle = rows.filter { $0.table == "DeviceEvents" && string($0, "ActionType") == "PowerShellCommand" }
+        #expect(cradle.allSatisfy { string($0, "InitiatingProcessFileName") == "powershell.exe" })
+        let inventory = rows.filter { $0.table == "DeviceInfo" }
+        #expect(
+            inventory.allSatisfy {
+                string($0, "OnboardingStatus") == "Onboarded" && string($0, "OSVersionInfo") != nil && string($0, "OSDistribution") != nil
+            }
+        )
     }
 
     @Test("each message's UrlCount and AttachmentCount match its EmailUrlInfo and EmailAttachmentInfo rows; sign-ins in both tables")

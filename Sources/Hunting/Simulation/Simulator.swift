@@ -92,8 +92,16 @@ public struct Simulator {
 
     // MARK: Inventory
 
+    private static let workstationModels: [(vendor: String, model: String)] = [
+        ("Dell Inc.", "Latitude 7440"), ("LENOVO", "ThinkPad T14 Gen 4"), ("HP", "EliteBook 840 G10"),
+    ]
+
     private mutating func snapshot(of device: SimulatedDevice, into day: inout DayBuilder) {
         let time = day.dayStart + Int64(random.int(60...3_600)) * DateTimeTicks.perSecond
+        let hardware =
+            device.isServer
+            ? (vendor: "Microsoft Corporation", model: "Virtual Machine")
+            : Self.workstationModels[Int(device.deviceId.utf8.first ?? 0) % Self.workstationModels.count]
         day.add(
             "DeviceInfo",
             at: time,
@@ -106,6 +114,9 @@ public struct Simulator {
                 ("DeviceCategory", .string("Endpoint")), ("DeviceType", .string(device.isServer ? "Server" : "Workstation")),
                 ("OSVersion", .string(device.isServer ? "10.0" : "10.0")), ("MachineGroup", .string(device.isServer ? "Servers" : "Workstations")),
                 ("SensorHealthState", .string("Active")), ("ExposureLevel", .string("Low")), ("ReportId", .int(reportId(device))),
+                ("OSDistribution", .string(device.osPlatform)), ("OSVersionInfo", .string(device.isServer ? "21H2" : "23H2")),
+                ("Vendor", .string(hardware.vendor)), ("Model", .string(hardware.model)), ("IsInternetFacing", .bool(false)),
+                ("IsExcluded", .bool(false)), ("AssetValue", .string(device.isServer ? "High" : "Normal")),
                 (
                     "LoggedOnUsers",
                     .string(
@@ -225,6 +236,7 @@ public struct Simulator {
                 parent: explorer,
                 into: &day
             )
+            applicationEvents(on: device, app: app, at: time, into: &day)
             var connectionTime = time
             for _ in 0..<random.int(2...8) {
                 connectionTime += Int64(random.int(1...600)) * DateTimeTicks.perSecond
