@@ -37,6 +37,19 @@ extension Interpreter {
             return .scalar(try scalar(arguments[1], in: scope))
         case "pack_all", "bag_pack_columns":
             return .scalar(try packColumns(name == "pack_all" ? nil : arguments, in: scope))
+        case "bin_auto":
+            // `bin` by the size of `set query_bin_auto_size=…;`, shifted to `query_bin_auto_at` when that is set.
+            guard let size = scope.environment.properties["query_bin_auto_size"] else {
+                throw KQLError(
+                    .invalidArgument,
+                    "bin_auto() takes its bin size from the query property query_bin_auto_size: start the query with 'set query_bin_auto_size=1h;'.",
+                    at: span
+                )
+            }
+            if let fixed = scope.environment.properties["query_bin_auto_at"] {
+                return .scalar(try libraryCall("bin_at", [arguments[0], size, fixed], in: scope, at: span))
+            }
+            return .scalar(try libraryCall("bin", [arguments[0], size], in: scope, at: span))
         case "row_number":
             var start: Int64 = 1
             if let first = arguments.first { start = Conversions.long(try constant(first, in: scope.environment)) ?? 1 }

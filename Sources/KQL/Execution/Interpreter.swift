@@ -38,7 +38,9 @@ struct Interpreter: Sendable {
                     if let fallback = parameter.defaultValue { value = try scalar(fallback, in: RowScope(environment: environment)) }
                     environment.bindings[parameter.name.name] = .scalar(value)
                 }
-            case .set, .other:
+            case .set(let name, let value):
+                environment.properties[name.name] = value ?? Expression(kind: .literal(.bool(true)), span: name.span)
+            case .other:
                 continue
             }
         }
@@ -97,6 +99,8 @@ enum Binding: Sendable {
 /// The `let` names visible at a point of the query.
 struct Environment: Sendable {
     var bindings: [String: Binding] = [:]
+    /// Query properties of `set Name = Value;` statements (`query_bin_auto_size` for `bin_auto`).
+    var properties: [String: Expression] = [:]
 }
 
 /// The rows an expression is evaluated over: a chunk of a relation, or (outside operators) a single row.
