@@ -71,8 +71,13 @@ struct BenchmarkRunner {
         return report(cores: cores, openMTP: openMTP, glewlwyd: glewlwyd, rsaSigns: rsaSigns)
     }
 
+    /// "2 cores, <processor>": what every section's figures depend on.
+    static func machine() -> String {
+        "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(processorModel())"
+    }
+
     /// The processor's model name from `/proc/cpuinfo`: RSA speed, and so both ratios, depend on it.
-    static func processorModel() -> String {
+    private static func processorModel() -> String {
         let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         let line = info.split(separator: "\n").first { $0.hasPrefix("model name") }
         return line.flatMap { $0.split(separator: ":", maxSplits: 1).last }.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown"
@@ -93,7 +98,6 @@ struct BenchmarkRunner {
         let vsRSA = rsaSigns > 0 ? openMTP.requestsPerSecond / rsaSigns : 0
         let ceilingVsPeer = glewRate > 0 ? rsaSigns / glewRate : 0
         let date = ISO8601DateFormatter().string(from: Date())
-        let processor = Self.processorModel()
         let text = String(
             format:
                 "OpenMTP %.0f tokens/s, glewlwyd %.0f tokens/s (%.1f×), openssl RSA-2048 %.0f signs/s (OpenMTP at %.1f%%; the signing ceiling is %.1f× glewlwyd)",
@@ -107,7 +111,7 @@ struct BenchmarkRunner {
         let markdown = """
             ## Token endpoint: client-credentials tokens per second
 
-            Measured \(date) on this project's machine kind (\(cores) cores, \(processor)), one run of
+            Measured \(date) on this project's machine kind (\(Self.machine())), one run of
             `swift build -c release --product mtp && swift build -c release --product openmtp-bench && .build/release/openmtp-bench` (`wrk` with
             \(cores) threads and \(options.connections) connections for \(options.seconds) s per server after a 2 s warm-up, on the same cores as the
             server).

@@ -149,7 +149,7 @@ extension HuntingDataBenchmark.Figures {
         return """
             ## Hunting data: simulation, memory, reload and ingestion
 
-            Measured \(ISO8601DateFormatter().string(from: Date())) on this project's machine kind (\(ProcessInfo.processInfo.activeProcessorCount) cores, \(BenchmarkRunner.processorModel())), release build:
+            Measured \(ISO8601DateFormatter().string(from: Date())) on this project's machine kind (\(BenchmarkRunner.machine())), release build:
             `\(command)`. The embedded store (SQLite, WAL) in a temporary folder.
 
             | step | figure | goal |

@@ -224,7 +224,7 @@ extension KQLEngineBenchmark.Figures {
         return """
             ## KQL engine: hunting queries against the peer engines
 
-            Measured \(ISO8601DateFormatter().string(from: Date())), this machine (\(ProcessInfo.processInfo.activeProcessorCount) cores, \(BenchmarkRunner.processorModel())), release build: `\(command)`.
+            Measured \(ISO8601DateFormatter().string(from: Date())), this machine (\(BenchmarkRunner.machine())), release build: `\(command)`.
             One simulated estate of \(self.rows) rows (the hunting data section's settings), loaded as `mtp serve` holds it
             for OpenMTP and from `mtp export` JSON lines for duckdb-kql and chdb (`../shared/tools/peers/kql_peers.py`, run by
             the Python of `.build/kql-peers`: `python3 -m venv .build/kql-peers && .build/kql-peers/bin/pip install duckdb

@@ -95,25 +95,23 @@ extension Simulator {
         failure: String?,
         into day: inout DayBuilder
     ) {
-        let target = type == "Resource access" ? "\(Self.fileServer.name).\(world.domain)" : device.name
-        day.add(
-            "IdentityLogonEvents",
+        let fileShare = type == "Resource access"
+        kerberosLogon(
+            from: device,
+            as: account,
+            type: type,
+            target: fileShare ? "\(Self.fileServer.name).\(world.domain)" : device.name,
+            failure: failure,
             at: time + Int64(random.int(0...999)) * 10_000,
-            [
-                ("ActionType", .string(failure == nil ? "LogonSuccess" : "LogonFailed")), ("Application", .string("Active Directory")),
-                ("LogonType", .string(type)), ("Protocol", .string("Kerberos")), ("FailureReason", failure.map(JSONValue.string) ?? .null),
-                ("AccountName", .string(account.name)), ("AccountDomain", .string(world.domain)),
-                ("AccountUpn", account.upn.map(JSONValue.string) ?? .null), ("AccountSid", .string(account.sid)),
-                ("AccountObjectId", account.objectId.map(JSONValue.string) ?? .null), ("DeviceName", .string(device.name)),
-                ("DeviceType", .string("Desktop")), ("OSPlatform", .string(device.osPlatform)), ("IPAddress", .string(device.ip)),
-                ("DestinationDeviceName", .string("\(Self.domainController.name).\(world.domain)")),
-                ("DestinationIPAddress", .string(Self.domainController.ip)), ("DestinationPort", .int(88)),
-                ("TargetDeviceName", .string(target)), ("ReportId", .string(random.guid())),
+            details: [
+                ("AccountObjectId", account.objectId.map(JSONValue.string) ?? .null), ("DeviceType", .string("Desktop")),
+                ("OSPlatform", .string(device.osPlatform)),
                 (
                     "AdditionalFields",
-                    .string(#"{"EncryptionType":"Aes256CtsHmacSha196","TargetIp":"\#(type == "Resource access" ? Self.fileServer.ip : device.ip)"}"#)
+                    .string(#"{"EncryptionType":"Aes256CtsHmacSha196","TargetIp":"\#(fileShare ? Self.fileServer.ip : device.ip)"}"#)
                 ),
-            ]
+            ],
+            into: &day
         )
     }
 

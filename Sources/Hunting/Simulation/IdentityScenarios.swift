@@ -139,19 +139,15 @@ extension Simulator {
         let services = ["MSSQLSvc/sql01.\(world.domain):1433", "HTTP/intranet.\(world.domain)", "CIFS/files01.\(world.domain)"]
         for spn in services {
             time += Int64(random.int(1...5)) * DateTimeTicks.perSecond
-            day.add(
-                "IdentityLogonEvents",
+            kerberosLogon(
+                from: device,
+                as: account,
+                type: "Resource access",
+                target: spn,
+                failure: nil,
                 at: time,
-                [
-                    ("ActionType", .string("LogonSuccess")), ("Application", .string("Active Directory")), ("LogonType", .string("Resource access")),
-                    ("Protocol", .string("Kerberos")), ("AccountName", .string(account.name)), ("AccountDomain", .string(world.domain)),
-                    ("AccountUpn", account.upn.map(JSONValue.string) ?? .null), ("AccountSid", .string(account.sid)),
-                    ("DeviceName", .string(device.name)),
-                    ("IPAddress", .string(device.ip)), ("DestinationDeviceName", .string(dc)),
-                    ("DestinationIPAddress", .string(Self.domainController.ip)),
-                    ("DestinationPort", .int(88)), ("TargetDeviceName", .string(spn)), ("ReportId", .string(random.guid())),
-                    ("AdditionalFields", .string(#"{"Spns":"\#(spn)","EncryptionType":"Rc4Hmac"}"#)),
-                ]
+                details: [("AdditionalFields", .string(#"{"Spns":"\#(spn)","EncryptionType":"Rc4Hmac"}"#))],
+                into: &day
             )
         }
         alert(
@@ -171,5 +167,30 @@ extension Simulator {
             ],
             into: &day
         )
+    }
+
+    /// A Kerberos logon of `account` from `device` as Defender for Identity records it at the domain controller,
+    /// failed when `failure` names a reason; `details` adds the columns particular to the logon.
+    mutating func kerberosLogon(
+        from device: SimulatedDevice,
+        as account: SimulatedAccount,
+        type: String,
+        target: String,
+        failure: String?,
+        at time: Int64,
+        details: [(String, JSONValue)],
+        into day: inout DayBuilder
+    ) {
+        var fields: [(String, JSONValue)] = [
+            ("ActionType", .string(failure == nil ? "LogonSuccess" : "LogonFailed")), ("Application", .string("Active Directory")),
+            ("LogonType", .string(type)), ("Protocol", .string("Kerberos")), ("AccountName", .string(account.name)),
+            ("AccountDomain", .string(world.domain)), ("AccountUpn", account.upn.map(JSONValue.string) ?? .null),
+            ("AccountSid", .string(account.sid)), ("DeviceName", .string(device.name)), ("IPAddress", .string(device.ip)),
+            ("DestinationDeviceName", .string("\(Self.domainController.name).\(world.domain)")),
+            ("DestinationIPAddress", .string(Self.domainController.ip)), ("DestinationPort", .int(88)),
+            ("TargetDeviceName", .string(target)), ("ReportId", .string(random.guid())),
+        ]
+        if let failure { fields.append(("FailureReason", .string(failure))) }
+        day.add("IdentityLogonEvents", at: time, fields + details)
     }
 }
